@@ -1,0 +1,187 @@
+"""The catalogue of diagnostic codes shared by ``fel check``, the REPL and ``fel lint``.
+
+Codes are stable: a code is never reused for another meaning. Renamed rules keep their old
+names in ``aliases``. Ranges:
+
+* FEL0xx — syntax and input form
+* FEL1xx — names: types, fields, parameters
+* FEL2xx — values
+* FEL3xx — query structure and parameters
+* FEL4xx — URLs and endpoints (mostly met by ``fel lint``)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Rule", "RULES", "rule", "by_name"]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    severity: str  # default severity: error | warning | info
+    summary: str
+    rationale: str = ""
+    bad: tuple[str, ...] = ()
+    good: tuple[str, ...] = ()
+    fixable: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+_RULES = [
+    # ---- FEL0xx: syntax and input form --------------------------------------------------
+    Rule("FEL001", "syntax-error", "error", "The text does not follow EM filter or fel statement syntax.",
+         "EM answers a malformed filter with an error or, worse, silently ignores part of it.",
+         ("Result==", "BackupJobSession where (Result==Failed"), ("Result==Failed",)),
+    Rule("FEL002", "typographic-quotes", "error", "Curly quotes are not EM quotes.",
+         "Some Veeam doc pages print values in typographic quotes (“…”); EM only knows the plain "
+         "double quote, so the quotes become part of the value and nothing matches.",
+         ("Name==\u201cExchange Backup\u201d",), ('Name=="Exchange Backup"',), True),
+    Rule("FEL003", "ampersand-in-filter", "error", "`&` ends the filter; the rest is silently dropped.",
+         "In a URL, `&` separates parameters. `filter=A==1&B==2` sends the filter `A==1` and a stray "
+         "parameter `B` that EM ignores, so the second condition never applies. EM's AND is `;`. "
+         "Veeam's own Job example has this bug.",
+         ("type=Job&filter=Platform==vCloud&JobType==Backup",), ("type=Job&filter=Platform==vCloud;JobType==Backup",), True),
+    Rule("FEL004", "word-operator", "error", "`AND`, `&&`, `OR` or `||` is not EM syntax.",
+         "EM filters join conditions with `;` (AND) and `,` (OR). Words and C-style operators are "
+         "read as part of a value or rejected. (In a fel statement, `and`/`or` are fine.)",
+         ("Result==Failed AND State==Stopped", "Result==Failed && State==Stopped"), ("Result==Failed;State==Stopped",), True),
+    Rule("FEL005", "single-equals", "error", "`=` is not an EM comparison; use `==`.",
+         "EM's equality operator is `==`; a single `=` is rejected.", ("Result=Failed",), ("Result==Failed",), True),
+    Rule("FEL006", "unquoted-space", "error", "An unquoted value contains spaces.",
+         "EM drops unquoted spaces, so `JobName==Backup Job 2` looks for `BackupJob2`. Quote values "
+         "that contain spaces.", ("JobName==Backup Job 2",), ('JobName=="Backup Job 2"',), True),
+    Rule("FEL007", "unterminated-string", "error", "A double-quoted value is not closed.",
+         "", ('Name=="Backup',), ('Name=="Backup"',)),
+    Rule("FEL008", "unbalanced-parentheses", "error", "Parentheses do not balance.",
+         "", ("(Result==Failed", "Result==Failed)"), ("(Result==Failed)",)),
+    Rule("FEL009", "input-too-large", "error", "The input exceeds fel's size or nesting limits.",
+         "fel bounds input length and nesting depth; EM itself runs behind HTTP.sys, whose request "
+         "line limit is about 16 KB."),
+    Rule("FEL010", "empty-filter", "warning", "The filter is empty.",
+         "An empty `filter=` matches everything; it is usually a template whose value was never "
+         "filled in.", ("type=Repository&filter=",), ("type=Repository",), True),
+    Rule("FEL011", "fel-syntax-in-em-filter", "error",
+         "fel's friendly syntax (`and`, `or`, `not`, `in`) cannot travel to EM as is.",
+         "A raw EM filter only knows `;`, `,`, parentheses and comparisons. Write the statement "
+         "form (`<Type> where …`) to use fel's friendly syntax; it is lowered to EM syntax.",
+         ("Result in (Failed, Warning)",), ("Result==Failed,Result==Warning",), True),
+    Rule("FEL012", "single-quotes", "warning", "Single quotes are not EM quotes.",
+         "EM keeps single quotes as part of the value. Use double quotes.",
+         ("Name=='Backup Job 1'",), ('Name=="Backup Job 1"',), True),
+    Rule("FEL013", "unquoted-separator", "error", "A value contains a separator and is not quoted.",
+         "`;`, `,` and parentheses end an unquoted value: the rest is read as another condition.",
+         ("Name==a,b",), ('Name=="a,b"',)),
+    # ---- FEL1xx: names ----------------------------------------------------------------------
+    Rule("FEL101", "unknown-field", "error", "The field is not a filter/sort field of the query type.",
+         "EM rejects unknown fields. Field lists differ per type: see `fel schema <Type>`.",
+         ("type=BackupJobSession&filter=Status==Failed",), ("type=BackupJobSession&filter=Result==Failed",)),
+    Rule("FEL102", "unknown-type", "error", "The query type is not one of EM's 48 types.",
+         "", ("type=JobSession",), ("type=BackupJobSession",)),
+    Rule("FEL103", "missing-type", "error", "The query has no `type`.",
+         "`type` is required by `/api/query`.", ("/api/query?filter=Result==Failed",), ("/api/query?type=BackupJobSession&filter=Result==Failed",)),
+    Rule("FEL104", "type-not-in-version", "error", "The query type does not exist in the chosen EM version.",
+         "Types were added over time (NasJob in 10, Cdp* in 11); an older server rejects them.",
+         ("fel check --em-version 9.5u4 'type=NasJob'",)),
+    Rule("FEL105", "non-canonical-case", "info", "A name is not written in its documented case.",
+         "EM matches names case-insensitively; the documented spelling reads better and is what fel emits.",
+         ("type=backupjobsession&filter=result==failed",), ("type=BackupJobSession&filter=Result==Failed",), True),
+    Rule("FEL106", "undocumented-field", "info", "The field works on real servers but is not in Veeam's field table.",
+         "fel accepts it; other tools and future EM versions may not.", ('type=VmRestorePoint&filter=HierarchyObjRef=="urn:VMware:Vm:…"',)),
+    Rule("FEL107", "unknown-parameter", "warning", "EM ignores this parameter.",
+         "`/api/query` knows type, format, filter, sortAsc, sortDesc, pageSize and page; anything else "
+         "is silently ignored.", ("type=Job&sort=Name",), ("type=Job&sortAsc=Name",)),
+    # ---- FEL2xx: values -----------------------------------------------------------------------
+    Rule("FEL201", "invalid-datetime", "error", "The value is not a date and time EM understands.",
+         "DateTime fields take UTC values like `\"2025-08-15T06:00:00Z\"`.",
+         ('CreationTime>="yesterday"',), ('CreationTime>="2025-08-15T06:00:00Z"',)),
+    Rule("FEL202", "datetime-not-utc", "warning", "A DateTime value is not marked as UTC.",
+         "EM documents DateTime filters as UTC only. A value without `Z` (or with an offset or a space "
+         "for `T`) is read by the server in its own way; write it in UTC with `Z`.",
+         ('CreationTime>="2025-08-15 06:00:00"', "CreationTime>=2024-05-01T10:00:00"),
+         ('CreationTime>="2025-08-15T06:00:00Z"',), True),
+    Rule("FEL203", "invalid-uid", "error", "The value is not a UID (`urn:veeam:<Type>:<guid>` or a GUID).",
+         "", ("JobUid==1234",), ("JobUid==urn:veeam:Job:dce85686-59c8-42c4-8766-f1c00a5b8067",)),
+    Rule("FEL204", "bare-guid", "info", "A bare GUID where a `urn:veeam:` UID fits.",
+         "EM's UID fields hold `urn:veeam:<Type>:<guid>`; bare GUIDs work in Veeam's own examples, "
+         "but the URN says what the GUID is.",
+         ("JobUid==f7d731be-53f7-40ca-9c45-cbdaf29e2d99",), ("JobUid==urn:veeam:Job:f7d731be-53f7-40ca-9c45-cbdaf29e2d99",)),
+    Rule("FEL205", "uid-type-mismatch", "warning", "The UID names a type that does not fit the field.",
+         "", ("JobUid==urn:veeam:Repository:…",), ("JobUid==urn:veeam:Job:…",)),
+    Rule("FEL206", "invalid-number", "error", "The value is not a number.",
+         "", ("FreeSpace<100GB",), ("FreeSpace<107374182400",)),
+    Rule("FEL207", "invalid-boolean", "error", "The value is not `true` or `false`.",
+         "", ("IsRetry==yes",), ("IsRetry==true",)),
+    Rule("FEL208", "unknown-enum-value", "error", "The value is not one of the field's documented values.",
+         "Enum fields compare against a fixed list; anything else matches nothing.",
+         ("Result==Error",), ("Result==Failed",)),
+    Rule("FEL209", "enum-case", "info", "An enum value is not written in its documented case.",
+         "EM matches enum values case-insensitively; the documented spelling is canonical.",
+         ("Result==failed",), ("Result==Failed",), True),
+    Rule("FEL210", "ordered-comparison", "warning", "`<`, `<=`, `>`, `>=` on a field without an order.",
+         "Booleans, UIDs and references have no meaningful order.", ("IsRetry>false",), ("IsRetry==true",)),
+    Rule("FEL211", "datetime-unquoted", "info", "A DateTime value is not quoted.",
+         "Veeam's examples quote DateTime values; fel emits them quoted.",
+         ("CreationTime>=2025-08-15T06:00:00Z",), ('CreationTime>="2025-08-15T06:00:00Z"',), True),
+    Rule("FEL212", "time-expression-on-non-datetime", "warning",
+         "`now`/`today` is compared with a field that is not a DateTime; it stays a literal string.",
+         "", ("Name==now",)),
+    # ---- FEL3xx: structure and parameters ---------------------------------------------------
+    Rule("FEL301", "mixed-and-or", "warning", "`;` and `,` are mixed without parentheses.",
+         "EM does not document whether `;` or `,` binds tighter. fel reads AND first (as FIQL does), "
+         "but parentheses make the meaning certain on every server.",
+         ("Result==Failed;JobName==a,JobName==b",), ("Result==Failed;(JobName==a,JobName==b)",), True),
+    Rule("FEL302", "duplicate-parameter", "warning", "A parameter is given more than once.",
+         "Which one EM uses is undocumented.", ("type=Job&sortAsc=name&sortAsc=Name",), ("type=Job&sortAsc=Name",)),
+    Rule("FEL303", "invalid-format", "error", "`format` must be `Entities` or `References`.",
+         "", ("type=Job&format=Entity",), ("type=Job&format=Entities",), True),
+    Rule("FEL304", "invalid-page-size", "error", "`pageSize` must be a whole number above 0.",
+         "", ("type=Job&pageSize=0",), ("type=Job&pageSize=100",)),
+    Rule("FEL305", "invalid-page", "error", "`page` must be a whole number from 1.",
+         "", ("type=Job&page=0",), ("type=Job&page=1",)),
+    Rule("FEL306", "missing-page-size", "info", "No `pageSize`: EM returns at most 100 results.",
+         "Real servers answer PageSize=100 when pageSize is omitted, so an unpaged query silently "
+         "stops at 100 rows. Set pageSize and follow the PagingInfo links (or use `fel run --all`).",
+         ("type=BackupJobSession&format=Entities",), ("type=BackupJobSession&format=Entities&pageSize=500&page=1",)),
+    Rule("FEL307", "conflicting-sort", "warning", "Both `sortAsc` and `sortDesc` are given.",
+         "EM takes one sort field; which wins is undocumented.", ("type=Job&sortAsc=Name&sortDesc=Name",)),
+    Rule("FEL308", "page-without-page-size", "warning", "`page` without `pageSize`.",
+         "Pages are counted in units of pageSize; without it the server's default (100) applies.",
+         ("type=Job&page=2",), ("type=Job&pageSize=100&page=2",)),
+    # ---- FEL4xx: URLs and endpoints ---------------------------------------------------------
+    Rule("FEL401", "not-a-query-url", "error", "The URL does not call `/api/query`.",
+         "`fel check` and `fel compile` take `/api/query` URLs, query strings and fel statements.",
+         ("https://em:9398/api/jobs",), ("https://em:9398/api/query?type=Job",)),
+    Rule("FEL402", "encoded-query-in-path", "error", "The whole query is percent-encoded into the path.",
+         "`query%3Ftype%3DJob` asks for a resource literally called `query?type=Job`, which does not "
+         "exist. Only parameter values should be encoded.",
+         ("https://em:9398/api/query%3Ftype%3DJob",), ("https://em:9398/api/query?type=Job",), True),
+]
+
+RULES: dict[str, Rule] = {r.code: r for r in _RULES}
+_BY_NAME: dict[str, Rule] = {}
+for _r in _RULES:
+    _BY_NAME[_r.name] = _r
+    for _a in _r.aliases:
+        _BY_NAME[_a] = _r
+
+
+def rule(code_or_name: str) -> Rule | None:
+    """Look a rule up by code (``FEL101``, case-insensitive) or name (``unknown-field``)."""
+    key = code_or_name.strip()
+    return RULES.get(key.upper()) or _BY_NAME.get(key.lower())
+
+
+def by_name(name: str) -> Rule | None:
+    return _BY_NAME.get(name)
+
+
+def register(new_rule: Rule) -> None:
+    """Add a rule (used by ``fel.lint`` for its URL-level rules). Codes must be unique."""
+    if new_rule.code in RULES:
+        raise ValueError(f"duplicate rule code {new_rule.code}")
+    RULES[new_rule.code] = new_rule
+    _BY_NAME[new_rule.name] = new_rule
+    for a in new_rule.aliases:
+        _BY_NAME[a] = new_rule

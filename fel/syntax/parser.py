@@ -1,0 +1,316 @@
+"""Parsing EM filters and fel statements into the AST (:mod:`fel.syntax.ast`).
+
+``parse_filter`` and ``parse_statement`` return a tree or raise :class:`SyntaxProblem`, which
+carries diagnostics (never a Lark exception: Lark's terminal names are translated to words).
+"""
+from __future__ import annotations
+
+import re
+
+from lark import Token, Transformer
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from ..diagnostics import Diagnostic, FelError, Fix, make
+from ..span import Span
+from .ast import And, Comparison, Expr, Membership, Name, Not, Number, Or, Param, Query, Sep, Sort, Value
+from .grammar import get_lark
+
+__all__ = ["parse_filter", "parse_statement", "SyntaxProblem", "MAX_INPUT", "MAX_DEPTH", "depth_problem"]
+
+#: Bounds on input (characters) and nesting depth (parentheses and ``not``).
+MAX_INPUT = 65536
+MAX_DEPTH = 64
+
+
+class SyntaxProblem(FelError):
+    """The text could not be parsed; ``diagnostics`` says why and where."""
+
+
+def _span(tok: Token) -> Span:
+    return Span(tok.start_pos, tok.end_pos)
+
+
+def _unquote(raw: str) -> str:
+    return raw[1:-1].replace('""', '"')
+
+
+class _Build(Transformer):
+    """Embedded in the LALR parser: builds AST nodes as rules reduce."""
+
+    # ---- filters ------------------------------------------------------------------------
+    def filter(self, c):
+        return c[0]
+
+    def value(self, c):
+        first, last = c[0], c[-1]
+        span = Span(first.start_pos, last.end_pos)
+        if first.type == "STRING":
+            return Value(_unquote(str(first)), span, quoted=True)
+        if first.type == "BAD_STRING":
+            return Value(str(first)[1:-1], span, quoted=True, typographic=True)
+        return Value(" ".join(str(t) for t in c), span, words=len(c))
+
+    def op(self, c):
+        return c[0]
+
+    def and_sep(self, c):
+        return Sep(str(c[0]), _span(c[0]))
+
+    or_sep = and_sep
+
+    def comparison(self, c):
+        name, op, value = c
+        return Comparison(Name(str(name), _span(name)), str(op), value,
+                          Span(name.start_pos, value.span.end), _span(op))
+
+    def membership(self, c):
+        name = c[0]
+        negated = c[1].type == "NOT"
+        values = tuple(v for v in c if isinstance(v, Value))
+        return Membership(Name(str(name), _span(name)), values, negated, Span(name.start_pos, c[-1].end_pos))
+
+    def negation(self, c):
+        kw, operand = c
+        return Not(operand, Span(kw.start_pos, operand.span.end))
+
+    def group(self, c):
+        lpar, expr, rpar = c
+        from dataclasses import replace
+        return replace(expr, parens=True, span=Span(lpar.start_pos, rpar.end_pos))
+
+    def _chain(self, c, cls):
+        operands = tuple(c[0::2])
+        seps = tuple(c[1::2])
+        return cls(operands, operands[0].span.cover(operands[-1].span), seps)
+
+    def and_expr(self, c):
+        return self._chain(c, And)
+
+    def or_expr(self, c):
+        return self._chain(c, Or)
+
+    # ---- statements -----------------------------------------------------------------------
+    def type_name(self, c):
+        return Name(str(c[0]), _span(c[0]))
+
+    def where_clause(self, c):
+        kw, expr = c
+        return Param("filter", "", Span(kw.start_pos, expr.span.end), _span(kw), expr.span), expr
+
+    def direction(self, c):
+        return c[0]
+
+    def order_clause(self, c):
+        order, _by, name = c[0], c[1], c[2]
+        desc = len(c) > 3 and c[3].type == "DESC"
+        end = c[-1].end_pos
+        key = "sortDesc" if desc else "sortAsc"
+        sort = Sort(Name(str(name), _span(name)), desc, Span(order.start_pos, end))
+        return Param(key, str(name), Span(order.start_pos, end), _span(order), _span(name)), sort
+
+    def _number_clause(self, c, key):
+        kw, num = c
+        n = Number(int(str(num)) if len(str(num)) < 12 else None, str(num), _span(num))
+        return Param(key, str(num), Span(kw.start_pos, num.end_pos), _span(kw), _span(num)), n
+
+    def limit_clause(self, c):
+        return self._number_clause(c, "pageSize")
+
+    def page_clause(self, c):
+        return self._number_clause(c, "page")
+
+    def format_clause(self, c):
+        kw, name = c
+        return (Param("format", str(name), Span(kw.start_pos, name.end_pos), _span(kw), _span(name)),
+                Name(str(name), _span(name)))
+
+    def statement(self, c):
+        type_name = c[0]
+        params = [Param("type", type_name.text, type_name.span, type_name.span, type_name.span)]
+        found: dict = {}
+        for param, node in c[1:]:
+            params.append(param)
+            slot = "sort" if param.name in ("sortAsc", "sortDesc") else param.name
+            found.setdefault(slot, (param, node))
+        where = found.get("filter")
+        end = max(p.span.end for p in params)
+        return Query(
+            type=type_name,
+            filter=where[1] if where else None,
+            sort=found["sort"][1] if "sort" in found else None,
+            page_size=found["pageSize"][1] if "pageSize" in found else None,
+            page=found["page"][1] if "page" in found else None,
+            format=found["format"][1] if "format" in found else None,
+            origin="statement",
+            params=tuple(params),
+            span=Span(type_name.span.start, end),
+            filter_span=where[0].value_span if where else None,
+        )
+
+
+_BUILD = _Build()
+
+# Human words for terminals (never show Lark's names such as __ANON_3).
+TERMINAL_WORDS = {
+    "WHERE": "`where`", "ORDER": "`order by`", "BY": "`by`", "ASC": "`asc`", "DESC": "`desc`",
+    "LIMIT": "`limit`", "PAGE": "`page`", "FORMAT": "`format`", "AND": "`and`", "OR": "`or`",
+    "NOT": "`not`", "IN": "`in`", "EQ": "`==`", "NE": "`!=`", "LE": "`<=`", "GE": "`>=`",
+    "LT": "`<`", "GT": "`>`", "BAD_EQ": None, "SEMI": "`;`", "COMMA": "`,`", "LPAR": "`(`",
+    "RPAR": "`)`", "BAD_AND": None, "BAD_OR": None, "NAME": "a field name", "INT": "a number",
+    "STRING": "a quoted value", "BAD_STRING": None, "BARE": "a value", "$END": "the end of the input",
+}
+_OPS = {"EQ", "NE", "LE", "GE", "LT", "GT"}
+
+
+def _expected_words(expected) -> list[str]:
+    names = set(expected)
+    words: list[str] = []
+    if _OPS & names:
+        words.append("a comparison operator (== != < <= > >=)")
+        names -= _OPS
+    if {"STRING", "BARE"} <= names:
+        words.append("a value")
+        names -= {"STRING", "BARE"}
+    for n in sorted(names, key=lambda n: (n not in ("NAME", "BARE", "STRING"), n)):
+        w = TERMINAL_WORDS.get(n, None if n.startswith("__") else n.lower())
+        if w and w not in words:
+            words.append(w)
+    return words
+
+
+def _join(words: list[str]) -> str:
+    if not words:
+        return "something else"
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _describe(tok: Token | None, text: str, pos: int) -> str:
+    if tok is None or tok.type == "$END":
+        return "the end of the input" if pos >= len(text.rstrip()) else repr(text[pos:pos + 1])
+    return f"`{tok}`"
+
+
+def _outside_quotes_depth(text: str) -> tuple[int, int]:
+    """(maximum parenthesis depth, final balance) outside double quotes."""
+    depth = best = 0
+    in_q = False
+    for ch in text:
+        if ch == '"':
+            in_q = not in_q
+        elif not in_q:
+            if ch == "(":
+                depth += 1
+                best = max(best, depth)
+            elif ch == ")":
+                depth -= 1
+    return best, depth
+
+
+def depth_problem(text: str, offset: int = 0) -> Diagnostic | None:
+    if len(text) > MAX_INPUT:
+        return make("FEL009", Span(offset + MAX_INPUT, offset + len(text)),
+                    f"input is {len(text)} characters long; fel accepts at most {MAX_INPUT}")
+    best, _ = _outside_quotes_depth(text)
+    nots = len(re.findall(r"(?i)\bnot\b", text))
+    if best > MAX_DEPTH or nots > MAX_DEPTH:
+        return make("FEL009", Span(offset, offset + len(text)),
+                    f"nesting is deeper than {MAX_DEPTH} levels")
+    return None
+
+
+def _translate(err: UnexpectedInput, text: str, start: str) -> Diagnostic:
+    """One diagnostic for a Lark error, with the specific mistakes recognised."""
+    pos = getattr(err, "pos_in_stream", None)
+    tok = getattr(err, "token", None)
+    if isinstance(err, UnexpectedEOF) or (tok is not None and tok.type == "$END"):
+        pos = len(text)
+    if pos is None:
+        pos = len(text)
+    expected = sorted(getattr(err, "expected", None) or getattr(err, "allowed", None) or ())
+    words = _expected_words(expected)
+    ch = text[pos:pos + 1]
+    before = text[:pos]
+
+    if isinstance(err, UnexpectedCharacters) and ch == '"':
+        return make("FEL007", Span(pos, len(text)), "this quoted value is never closed",
+                    hint='close it with `"`; a quote inside a value is written twice (`""`)',
+                    fix=Fix(Span(len(text), len(text)), '"', "add the closing quote"))
+    if isinstance(err, UnexpectedCharacters) and ch in "'\u2018\u2019":
+        pass
+    best, balance = _outside_quotes_depth(text)
+    if balance > 0 and pos >= len(text.rstrip()):
+        opened = _last_unclosed_paren(text)
+        return make("FEL008", Span(opened, opened + 1), "this parenthesis is never closed",
+                    hint="add `)` where the group ends", expected=words)
+    if tok is not None and tok.type == "RPAR" and balance < 0:
+        return make("FEL008", _span(tok), "this `)` has no matching `(`", hint="remove it or add `(`",
+                    expected=words)
+    # `Name==a,b` — the separator split an unquoted value: `b` is then read as a field.
+    m = re.search(r'([=<>]=?|!=)\s*([^\s;,()"]+)\s*([;,])\s*([A-Za-z_][A-Za-z0-9_]*)\s*$', before)
+    if m and (tok is None or tok.type in ("$END", "SEMI", "COMMA", "RPAR")):
+        vs, ve = m.start(2), m.end(4)
+        return make("FEL013", Span(vs, ve),
+                    f"`{m.group(4)}` is not followed by a comparison; if `{text[vs:ve]}` is one value, quote it",
+                    hint=f'write "{text[vs:ve]}" — `{m.group(3)}` ends an unquoted value',
+                    fix=Fix(Span(vs, ve), '"' + text[vs:ve].replace('"', '""') + '"', "quote the value", safe=False),
+                    expected=words)
+    found = _describe(tok, text, pos)
+    if isinstance(err, UnexpectedCharacters):
+        found = repr(ch) if ch else "the end of the input"
+        end = pos + 1
+    elif tok is not None and tok.type != "$END":
+        end = tok.end_pos
+    else:
+        end = pos
+    if start == "statement" and pos == 0 or (start == "statement" and not before.strip()):
+        msg = "a fel statement starts with a query type, e.g. `BackupJobSession where Result==Failed`"
+    elif not words:
+        msg = f"unexpected {found}"
+    else:
+        msg = f"expected {_join(words)}, found {found}"
+    return make("FEL001", Span(min(pos, len(text)), max(min(end, len(text)), min(pos, len(text)))),
+                msg, expected=words)
+
+
+def _last_unclosed_paren(text: str) -> int:
+    stack: list[int] = []
+    in_q = False
+    for i, ch in enumerate(text):
+        if ch == '"':
+            in_q = not in_q
+        elif not in_q:
+            if ch == "(":
+                stack.append(i)
+            elif ch == ")" and stack:
+                stack.pop()
+    return stack[-1] if stack else 0
+
+
+def _parse(text: str, start: str):
+    problem = depth_problem(text)
+    if problem is not None:
+        raise SyntaxProblem([problem], text)
+    parser = get_lark(_BUILD)
+    try:
+        return parser.parse(text, start=start)
+    except UnexpectedInput as err:
+        raise SyntaxProblem([_translate(err, text, start)], text) from None
+
+
+def parse_filter(text: str) -> Expr:
+    """Parse an EM filter (``Result==Failed;JobName=="Backup Job 2"``).
+
+    Friendly constructs (``and``, ``not``, ``in``) parse too; the checker reports them as
+    mistakes in a raw EM filter. Raises :class:`SyntaxProblem`.
+    """
+    if not text.strip():
+        raise SyntaxProblem([make("FEL010", Span(0, len(text)), "the filter is empty")], text)
+    return _parse(text, "filter")
+
+
+def parse_statement(text: str) -> Query:
+    """Parse a fel statement (``BackupJobSession where Result == Failed limit 10``)."""
+    if not text.strip():
+        raise SyntaxProblem([make("FEL001", Span(0, len(text)), "the input is empty",
+                                  hint="write a query type, e.g. `BackupJobSession where Result==Failed`")], text)
+    return _parse(text, "statement")
