@@ -1,0 +1,74 @@
+"""The ``fel`` command line: a thin dispatcher.
+
+Each subcommand lives in its own module ``fel.cli.<name>`` exposing ``configure(parser)`` (add
+arguments to an argparse sub-parser) and ``run(args) -> int`` (the exit code). Only the module
+of the chosen subcommand is imported, so ``fel check`` never loads the REPL, the client or the
+emulator.
+
+Exit codes shared by every subcommand: 0 success, 1 findings/errors in the input, 2 usage or
+configuration errors, 130 interrupted.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+__all__ = ["main", "COMMANDS"]
+
+#: subcommand -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("fel.cli.check", "check a query, URL or filter and print diagnostics"),
+    "compile": ("fel.cli.compile", "print the canonical /api/query URL of a query"),
+    "schema": ("fel.cli.schema", "list query types, or one type's fields"),
+    "explain": ("fel.cli.explain", "show the syntax tree, canonical filter and URL of a query"),
+    "run": ("fel.cli.run", "run a query against Enterprise Manager and print the entities"),
+    "repl": ("fel.cli.repl", "interactive shell with autocomplete (--demo: embedded emulator)"),
+    "serve": ("fel.cli.serve", "run the local Enterprise Manager emulator"),
+    "lint": ("fel.cli.lint", "find mistakes in stored queries (files, directories or -)"),
+    "rule": ("fel.cli.rule", "explain a diagnostic code, e.g. `fel rule FEL003`"),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits with 2 and a one-line message (never a traceback)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _build(argv: Sequence[str]) -> tuple[argparse.ArgumentParser, str | None]:
+    from fel import __version__
+
+    parser = _Parser(prog="fel", description="fel — the query language of Veeam Backup Enterprise Manager.")
+    parser.add_argument("--version", action="version", version=f"fel {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    for name, (module, help_text) in COMMANDS.items():
+        sp = sub.add_parser(name, help=help_text, description=help_text)
+        if name == chosen:
+            importlib.import_module(module).configure(sp)
+    return parser, chosen if chosen in COMMANDS else None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser, chosen = _build(argv)
+    args = parser.parse_args(argv)
+    if chosen is None or args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    module = importlib.import_module(COMMANDS[chosen][0])
+    try:
+        return int(module.run(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
