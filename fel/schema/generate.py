@@ -1,0 +1,499 @@
+"""Generate ``fel/schema/data/{types,examples}.json`` from the shared Veeam doc extracts.
+
+Run from the repository root::
+
+    python -m fel.schema.generate [--shared ../shared] [--check] [--write-test-fixture]
+
+Only this script reads ``<shared>/em/schemas/<Type>.json``; the installed package reads the
+generated JSON. Every hand decision is a plain table just below, each entry citing the
+schema note (``<Type>.json`` "notes") or REFERENCE.md section it comes from.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from .model import Kind
+from .versions import parse_version
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DATA_DIR = Path(__file__).resolve().parent / "data"
+FIXTURE = REPO_ROOT / "tests" / "fixtures" / "schema" / "field-index.json"
+
+# ----------------------------------------------------------------------------------------
+# Hand decisions
+# ----------------------------------------------------------------------------------------
+
+#: REFERENCE §6: the 8 types added after 9.5 U4; every other type existed in 9.5 U4.
+NEW_TYPES_SINCE = {"NasJob": "10", "NasObject": "10", "FileServer": "10",
+                   "CdpPolicy": "11", "CdpReplica": "11", "CdpReplicaSession": "11",
+                   "CdpReplicaTaskSession": "11", "vAppReplicaPoint": "11"}
+OLDEST_LIST = "9.5u4"  # REFERENCE §6: 9.5 U4 had 40 types (the oldest full list)
+
+#: Schema "General" notes: '9.x' = legacy unversioned helpcenter.veeam.com/backup/rest/
+#: pages, which other notes call the "legacy 9.5 URL" -> read as 9.5.
+VERSION_ALIASES = {"9.x": "9.5"}
+
+#: REFERENCE §5 and the notes of these four types: QueryResult wraps them in <Resources>.
+RESOURCES_TYPES = {"Task", "Passwords", "CloudSubtenant", "NasObject"}
+
+#: Doc type -> kind (REFERENCE §2 "Value forms by field type").
+DOC_TYPE_KINDS = {"String": Kind.STRING, "Boolean": Kind.BOOLEAN, "Int": Kind.INTEGER,
+                  "Int64": Kind.INTEGER, "Long": Kind.INTEGER, "Double": Kind.DECIMAL,
+                  "DateTime": Kind.DATETIME, "UidType": Kind.UID, "Name": Kind.STRING,
+                  "CloudTenantType": Kind.ENUM, "HierarchyObjRefType": Kind.REFERENCE}
+
+#: Notes attached to every field of a doc type that fel reads differently (REFERENCE §2, §9).
+DOC_TYPE_NOTES = {
+    "Name": "Doc type 'Name' is a doc typo (REFERENCE §9); treated as String.",
+    "CloudTenantType": "Doc type CloudTenantType: an enum of the listed tenant kinds.",
+    "HierarchyObjRefType": "Doc type HierarchyObjRefType: a quoted urn:<Platform>:<Kind>:<host>.<ref> reference.",
+}
+
+#: Kind corrections for doc-type defects.
+KIND_FIXES: dict[tuple[str, str], tuple[Kind, str]] = {
+    # CloudHardwarePlan notes: "Platform is typed Boolean but its documented values are the
+    # strings VMware and HyperV" (REFERENCE §9).
+    ("CloudHardwarePlan", "Platform"): (Kind.ENUM, "Doc types Platform as Boolean but lists platform names; treated as an enum."),
+}
+
+#: Enum corrections: (type, field) -> (values, note).
+ENUM_FIXES: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {
+    # Job notes: "the Platform value list says 'Hyperv' while the entity example has
+    # <Platform>HyperV</Platform>"; Backup.Platform also lists HyperV.
+    ("Job", "Platform"): (("VMware", "HyperV", "vCloud"), "Doc lists 'Hyperv'; entities carry 'HyperV' (canonical spelling used)."),
+}
+
+#: Example corrections: (type, field) -> (example, note).
+EXAMPLE_FIXES: dict[tuple[str, str], tuple[str, str]] = {
+    # Repository notes: "The UID example ... contains a doc typo: a space after 'urn:'".
+    ("Repository", "UID"): ("urn:veeam:Repository:b609c947-dd30-4295-8b57-cc880329dbd6",
+                            "Doc example 'urn: veeam:Repository:...' has a stray space."),
+    # CdpReplica notes: "UID example 'urn:veeam:Replica:urn:veeam:CdpReplica:<guid>' has a
+    # doubled urn prefix (doc error); entity UIDs are urn:veeam:CdpReplica:<guid>".
+    ("CdpReplica", "UID"): ("urn:veeam:CdpReplica:24ae37ad-4d28-4568-8467-98d8770bb722",
+                            "Doc example has a doubled prefix 'urn:veeam:Replica:urn:veeam:CdpReplica:'."),
+    # VCloudOrganizationConfig notes: "UID example uses the prefix 'urn:veeam:BackupFile:'
+    # (doc copy error; real UIDs are urn:veeam:VCloudOrganizationConfig:...)".
+    ("VCloudOrganizationConfig", "UID"): ("urn:veeam:VCloudOrganizationConfig:0874ab95-10e5-4f25-84df-2782ad81f3e5",
+                                          "Doc example uses the prefix 'urn:veeam:BackupFile:' (copy error)."),
+}
+
+#: Which example XML to use as the entity template (Backup notes: the markdown copy ends with
+#: '</Backup' (missing '>'); entity_example_xml_wellformed adds the '>').
+EXAMPLE_XML_FIXES = {"Backup": "entity_example_xml_wellformed"}
+
+#: Generic filter-name -> element renames, applied when the element exists (REFERENCE §2:
+#: "BackupJobSession filters on CreationTime while its entity carries <CreationTimeUTC>;
+#: Type often maps to <PointType> or <JobType>"; confirmed by each session/point note).
+GENERIC_RENAMES = {"CreationTime": ("CreationTimeUTC",), "EndTime": ("EndTimeUTC",),
+                   "Type": ("PointType", "JobType")}
+
+#: Explicit element mappings: (type, field) -> (element or None, note or None).
+ELEMENT_MAP: dict[tuple[str, str], tuple[str | None, str | None]] = {
+    ("RestorePoint", "CreationTime"): ("BackupDateUTC", None),  # RestorePoint notes
+    ("CdpReplica", "PolicyId"): ("PolicyUid", None),  # CdpReplica notes
+    ("CdpReplica", "BackupServerName"): ("BackupServer", None),  # CdpReplica: "BackupServer element holding the server name"
+    ("CdpReplicaSession", "Id"): ("@UID", None),  # CdpReplicaSession: "Identifier filter field is named Id"
+    ("CdpReplicaTaskSession", "Id"): ("@UID", None),  # CdpReplicaTaskSession: same
+    # CdpReplicaSession notes: "the resource-representation example has no EndTimeUTC
+    # (running session)"; by analogy with sibling sessions the element is <EndTimeUTC>.
+    ("CdpReplicaSession", "EndTimeUTC"): ("EndTimeUTC", None),
+    ("CdpReplicaTaskSession", "EndTimeUTC"): ("EndTimeUTC", None),
+    ("CdpReplicaTaskSession", "Reason"): ("Reason", None),  # analogy: Backup/ReplicaTaskSession carry <Reason>
+    ("CloudFailoverPlan", "CloudTenantUid"): ("TenantUid", None),  # CloudFailoverPlan notes
+    ("CloudFailoverPlan", "CloudTenantName"): ("TenantName", None),
+    ("CloudFailoverSession", "FailureMessage"): (None, None),  # notes: "no element in either example"
+    ("CloudHardwarePlan", "Platform"): (None, "No <Platform> element: the platform is the child of <HardwarePlanDetails> (HvCloudHardwarePlan / ViCloudHardwarePlan)."),
+    ("CloudPublicIpAddress", "CloudTenantUid"): ("TenantUid", None),  # notes: "presumably maps to it"
+    ("CloudSubtenant", "UID"): ("@Id", None),  # CloudSubtenant notes: "the UID filter ... matches Id"
+    ("CloudSubtenant", "Disabled"): (None, "Inverse of the <Enabled> element (CloudSubtenant notes)."),
+    ("CloudSubtenant", "Unlimited"): (None, "The Unlimited attribute of <RepositoryQuota> (CloudSubtenant notes)."),
+    ("CloudSubtenant", "Quota"): ("RepositoryQuota/QuotaMb", None),
+    ("CloudSubtenant", "UsedQuota"): ("RepositoryQuota/UsedQuotaMb", None),
+    ("CloudSubtenant", "BackupResourceId"): ("RepositoryQuota/TenantResourceId", None),
+    ("CloudTenant", "Type"): (None, "No <Type> element: <TenantType> holds a StandaloneTenant / ADTenantType child (CloudTenant notes)."),
+    ("CloudVmReplicaPoint", "VmName"): (None, None),  # notes: "VmName has no element of its own"
+    ("Credentials", "CredentialsId"): ("Id", None),  # Credentials notes: "matching the <Id> element"
+    ("NasObject", "UID"): ("ObjectInJobId", None),  # NasObject notes
+    ("NasObject", "Name"): ("FileOrFolder", None),
+    ("ObjectInJob", "UID"): ("ObjectInJobId", None),  # ObjectInJob notes
+    ("ObjectInJob", "BackupServerUid"): (None, None),  # notes: "BackupServer* are not present in the entity at all"
+    ("ObjectInJob", "BackupServerName"): (None, None),
+    ("Passwords", "PasswordKeyID"): ("Id", None),  # Passwords notes: "corresponds to the <Id> element"
+    ("VCloudOrganizationConfig", "Disabled"): ("IsDisabled", None),  # VCloudOrganizationConfig notes
+    ("VCloudOrganizationConfig", "JobSchedulerType"): ("JobSettings/JobSchedulerType", None),
+    ("VCloudOrganizationConfig", "UsedQuota"): ("UsedQuotaMb", None),
+    ("VsphereSelfServiceConfig", "AccountType"): ("Account/AccountType", None),  # VsphereSelfServiceConfig notes
+    ("VsphereSelfServiceConfig", "JobSchedulerType"): ("JobSettings/JobSchedulerType", None),
+    ("VsphereSelfServiceConfig", "UsedQuota"): ("UsedQuotaMb", None),
+}
+
+#: Fields named <Stem>Uid/<Stem>Name that no element carries are read from the Rel=Up (or
+#: Related) link whose Type is <Stem>Reference or <Stem>; these stems use other link types
+#: (AgentRestorePoint, CdpReplicaTaskSession, CloudVmReplicaPoint, DiscoveredComputer notes).
+LINK_TYPES = {"ProtectionGroup": ("AgentProtectionGroupReference",),
+              "PolicySession": ("CdpReplicaSessionReference",),
+              "Replica": ("ReplicaReference", "CloudReplicaReference")}
+
+#: URN type parts a uid field may carry, by field stem (field name minus Uid/UId/UID/Id).
+URN_STEMS = {"BackupServer": ("BackupServer",), "Job": ("Job",), "Repository": ("Repository",),
+             "Backup": ("Backup",), "BackupFile": ("BackupFile",), "RestorePoint": ("RestorePoint",),
+             "Replica": ("Replica",), "CloudTenant": ("CloudTenant",),
+             "ProtectionGroup": ("AgentProtectionGroup",), "PolicySession": ("CdpReplicaSession",),
+             "Policy": ("CdpPolicy",), "FileServer": ("FileServer",),
+             "Host": ("ManagedServer",)}  # VCloudOrganizationConfig example <HostUid>urn:veeam:ManagedServer:
+URN_OVERRIDES: dict[tuple[str, str], tuple[str, ...]] = {
+    # BackupJobSession JobType lists AgentBackup/AgentManagement/NasBackup jobs.
+    ("BackupJobSession", "JobUid"): ("Job", "AgentBackupJob", "NasJob"),
+    ("BackupTaskSession", "JobUid"): ("Job", "AgentBackupJob", "NasJob"),
+    ("Backup", "JobUid"): ("Job", "AgentBackupJob"),  # Backup.Platform lists AgentForLinux/Windows
+    # NasObject notes: JobUid example uses 'urn:veeam:Job:' while NAS job UIDs are NasJob.
+    ("NasObject", "JobUid"): ("NasJob", "Job"),
+    ("BackupTaskSession", "JobSessionUid"): ("BackupJobSession",),
+    ("ReplicaTaskSession", "JobSessionUid"): ("ReplicaJobSession",),
+    ("CloudVmReplicaPoint", "ReplicaUid"): ("CloudReplica",),  # Up link is CloudReplicaReference
+}
+#: Extra URN types seen in docs for a type's own UID.
+UID_VARIANTS = {
+    "AgentBackupJob": ("Job",),  # AgentBackupJob notes: UID example urn:veeam:Job:, Alternate link JobReference
+    "NasJob": ("Job",),  # NasJob notes: Alternate link Type is 'JobReference'
+    "CloudFailoverPlan": ("FailoverPlan",),  # CloudFailoverPlan notes: UID example urn:veeam:FailoverPlan:
+}
+
+#: Fields used on real servers but missing from the doc tables (REFERENCE §2 and the corpus).
+UNDOCUMENTED: dict[str, list[dict[str, Any]]] = {
+    "VmRestorePoint": [
+        {"name": "HierarchyObjRef", "doc_type": "HierarchyObjRefType", "kind": "reference",
+         "description": "Reference of the VM in its hierarchy: urn:<Platform>:Vm:<host-id>.<moref>.",
+         "element": "HierarchyObjRef", "example": "urn:VMware:Vm:b5a60ace-7623-407b-b008-777e956ee555.vm-31017",
+         "note": "Undocumented filter used by public scripts and a 2023 blog post (REFERENCE §2; corpus); the entity carries <HierarchyObjRef>."},
+        {"name": "VmName", "doc_type": "String", "kind": "string",
+         "description": "Name of the VM in its hierarchy.", "element": "VmName", "example": "audi99",
+         "note": "Undocumented filter seen in a 2023 blog post (corpus); VmRestorePoint notes: GET /vmRestorePoints/{ID} and the 13.1 query example carry <VmName>."},
+    ],
+}
+
+#: Note sentences that are generic provenance, not facts about the type.
+GENERIC_NOTE_PREFIXES = ("General:", "Current field list taken from", "entity_example_xml:",
+                         "query_example_entity_xml:", "Filter field names appear case-insensitive",
+                         "Entity XML namespace:", "Tag/attribute/text content unchanged",
+                         "Content is otherwise verbatim", "entity_example_xml is taken verbatim")
+
+# ----------------------------------------------------------------------------------------
+# Building
+# ----------------------------------------------------------------------------------------
+
+_SENTENCE_RE = re.compile(r"(?<!e\.g\.)(?<!i\.e\.)(?<=\.)\s+(?=[A-Z0-9<'\"]|entity_example_xml )")
+_UID_SUFFIX_RE = re.compile(r"(Uid|UId|UID|Id|ID)$")
+_URN_RE = re.compile(r"^urn:veeam:([^:]+):")
+
+
+def split_notes(text: str) -> list[str]:
+    """Type-specific note sentences, without the generic provenance text."""
+    text = text.split(" | General:")[0]
+    out: list[str] = []
+    for part in text.split(" | "):
+        for sentence in _SENTENCE_RE.split(part.strip()):
+            sentence = sentence.strip()
+            if sentence and not sentence.startswith(GENERIC_NOTE_PREFIXES):
+                out.append(sentence)
+    return out
+
+
+def _version(label: str) -> str:
+    return VERSION_ALIASES.get(label, label)
+
+
+def type_since(doc: dict) -> str:
+    """REFERENCE §6: new types get their release; the rest the earliest version seen, capped at 9.5u4."""
+    if doc["type"] in NEW_TYPES_SINCE:
+        return NEW_TYPES_SINCE[doc["type"]]
+    earliest = min((_version(v) for v in doc["versions_seen"]), key=parse_version)
+    return earliest if parse_version(earliest) <= parse_version(OLDEST_LIST) else OLDEST_LIST
+
+
+def _parse(xml: str | None) -> etree._Element | None:
+    if not xml:
+        return None
+    try:
+        return etree.fromstring(xml.encode("utf-8"))
+    except etree.XMLSyntaxError:
+        return None
+
+
+def _roots(doc: dict) -> list[etree._Element]:
+    entity = doc.get(EXAMPLE_XML_FIXES.get(doc["type"], "entity_example_xml"))
+    return [r for r in (_parse(entity), _parse(doc.get("query_example_entity_xml"))) if r is not None]
+
+
+def _links(roots: list[etree._Element]) -> list[tuple[str, str]]:
+    """(Rel, Type) of the entity's own Links/Link elements, in document order."""
+    seen: list[tuple[str, str]] = []
+    for root in roots:
+        for links in root:
+            if isinstance(links.tag, str) and etree.QName(links).localname == "Links":
+                for link in links:
+                    pair = (link.get("Rel") or "", link.get("Type") or "")
+                    if pair not in seen:
+                        seen.append(pair)
+    return seen
+
+
+def _entity_shape(doc: dict, roots: list[etree._Element]) -> tuple[list[str], list[str]]:
+    """Entity attributes and elements: entity_representation (minus Links), plus whatever the
+    13.1 query example entity adds (VmRestorePoint notes: VmDisplayName, <VmName>)."""
+    rep = doc["entity_representation"]
+    attrs = list(rep.get("attributes") or [])
+    elems = [e for e in rep.get("elements") or [] if e != "Links" and not e.startswith("Links/")]
+    query_root = _parse(doc.get("query_example_entity_xml"))
+    if query_root is not None:
+        attrs += [a for a in query_root.attrib if not a.startswith("{") and a not in attrs]
+
+        def walk(el: etree._Element, prefix: str) -> None:
+            for child in el:
+                if not isinstance(child.tag, str) or etree.QName(child).localname == "Links":
+                    continue
+                path = prefix + etree.QName(child).localname
+                if path not in elems:
+                    elems.append(path)
+                walk(child, path + "/")
+        walk(query_root, "")
+    return attrs, elems
+
+
+def _uid_prefix(roots: list[etree._Element]) -> str | None:
+    for root in roots:
+        m = _URN_RE.match(root.get("UID") or "")
+        if m:
+            return f"urn:veeam:{m.group(1)}:"
+    return None
+
+
+def _spellings(doc: dict, roots: list[etree._Element]) -> list[str]:
+    """Other spellings of the type name seen in the docs (request, Type attribute, Ref type)."""
+    name, seen = doc["type"], []
+    m = re.search(r"[?&]type=([A-Za-z]+)", (doc.get("query_example") or {}).get("request", ""))
+    candidates = [m.group(1)] if m else []
+    candidates += [r.get("Type") or "" for r in roots]
+    candidates.append((doc.get("reference_type") or "").removesuffix("Reference"))
+    for c in candidates:
+        if c != name and c.lower() == name.lower() and c not in seen:
+            seen.append(c)
+    return seen
+
+
+def _element(tname: str, fname: str, attrs: list[str], elems: list[str],
+             links: list[tuple[str, str]]) -> tuple[str | None, str | None]:
+    """Where the value of a filter field sits in an entity (see model.Field.element)."""
+    if (tname, fname) in ELEMENT_MAP:
+        return ELEMENT_MAP[(tname, fname)]
+    top = {e.lower(): e for e in elems if "/" not in e}
+    for target in GENERIC_RENAMES.get(fname, ()):
+        if target.lower() in top:
+            return top[target.lower()], None
+    for a in attrs:
+        if a.lower() == fname.lower() and a not in ("Type", "Href"):
+            return "@" + a, None
+    if fname.lower() in top:
+        return top[fname.lower()], None
+    m = re.match(r"(.+?)(Uid|UId|UID|Id|Name)$", fname)
+    if m:
+        stem, part = m.group(1), "Name" if m.group(2) == "Name" else "UID"
+        wanted = LINK_TYPES.get(stem, (stem + "Reference", stem))
+        for want in wanted:
+            for rel, ltype in links:
+                if ltype == want and rel in ("Up", "Related"):
+                    return f"link:{rel}:{ltype}@{part}", None
+    return None, None
+
+
+def _urn_types(tname: str, fname: str, uid_prefix: str | None) -> list[str]:
+    if (tname, fname) in URN_OVERRIDES:
+        return list(URN_OVERRIDES[(tname, fname)])
+    stem = _UID_SUFFIX_RE.sub("", fname)
+    if not stem:
+        if uid_prefix is None:
+            raise ValueError(f"{tname}.{fname}: identity uid field but entities carry no URN")
+        return [uid_prefix.split(":")[2], *UID_VARIANTS.get(tname, ())]
+    if stem not in URN_STEMS:
+        raise ValueError(f"{tname}.{fname}: no URN_STEMS entry for stem {stem!r}")
+    return list(URN_STEMS[stem])
+
+
+def build_field(tname: str, f: dict, attrs: list[str], elems: list[str],
+                links: list[tuple[str, str]], uid_prefix: str | None) -> dict[str, Any]:
+    """One documented field, with the hand decisions applied."""
+    doc_type, fname = f["type"], f["name"]
+    if doc_type not in DOC_TYPE_KINDS:
+        raise ValueError(f"{tname}.{fname}: unknown doc type {doc_type!r}")
+    kind = DOC_TYPE_KINDS[doc_type]
+    enum = list(f.get("enum") or [])
+    notes = [DOC_TYPE_NOTES[doc_type]] if doc_type in DOC_TYPE_NOTES else []
+    if kind is Kind.STRING and enum:
+        kind = Kind.ENUM
+    if (tname, fname) in KIND_FIXES:
+        kind, note = KIND_FIXES[(tname, fname)]
+        notes.append(note)
+    elif kind is Kind.BOOLEAN and {v.lower() for v in enum} - {"true", "false"}:
+        raise ValueError(f"{tname}.{fname}: Boolean with values {enum}; add a KIND_FIXES entry")
+    if (tname, fname) in ENUM_FIXES:
+        values, note = ENUM_FIXES[(tname, fname)]
+        enum = list(values)
+        notes.append(note)
+    example = f.get("example")
+    if (tname, fname) in EXAMPLE_FIXES:
+        example, note = EXAMPLE_FIXES[(tname, fname)]
+        notes.append(note)
+    element, element_note = _element(tname, fname, attrs, elems, links)
+    if element_note:
+        notes.append(element_note)
+    out: dict[str, Any] = {"name": fname, "doc_type": doc_type, "kind": kind.value,
+                           "description": f.get("description") or ""}
+    if kind is not Kind.BOOLEAN and enum:
+        out["enum"] = enum
+    out.update({"since": _version(f["since"]) if f.get("since") else None, "undocumented": False,
+                "element": element,
+                "urn_types": _urn_types(tname, fname, uid_prefix) if kind is Kind.UID else [],
+                "example": example, "note": " ".join(notes) or None})
+    return out
+
+
+def build_type(doc: dict) -> dict[str, Any]:
+    """One query type's record for types.json."""
+    name = doc["type"]
+    roots = _roots(doc)
+    attrs, elems = _entity_shape(doc, roots)
+    links = _links(roots)
+    prefix = _uid_prefix(roots)
+    fields = [build_field(name, f, attrs, elems, links, prefix) for f in doc["fields"]]
+    for extra in UNDOCUMENTED.get(name, []):
+        fields.append({"name": extra["name"], "doc_type": extra["doc_type"], "kind": extra["kind"],
+                       "description": extra["description"], "since": None, "undocumented": True,
+                       "element": extra["element"], "urn_types": [], "example": extra["example"],
+                       "note": extra["note"]})
+    return {"name": name, "since": type_since(doc), "spellings": _spellings(doc, roots),
+            "collection_resource": doc.get("collection_resource"),
+            "reference_type": doc.get("reference_type"), "entity_element": doc.get("entity_element"),
+            "entities_container": doc.get("entities_container"),
+            "result_container": "Resources" if name in RESOURCES_TYPES else "Entities",
+            "resource_root_element": doc.get("resource_root_element"),
+            "entity_attributes": attrs, "entity_elements": elems, "uid_prefix": prefix,
+            "doc_notes": split_notes(doc.get("notes") or ""), "fields": fields}
+
+
+def load_shared(shared: Path) -> list[dict]:
+    """The 48 shared schema files, sorted by type name case-insensitively."""
+    files = sorted((shared / "em" / "schemas").glob("*.json"))
+    if not files:
+        raise FileNotFoundError(f"no schema files under {shared / 'em' / 'schemas'}")
+    docs = [json.loads(p.read_text(encoding="utf-8")) for p in files]
+    return sorted(docs, key=lambda d: d["type"].lower())
+
+
+def build(shared: Path) -> tuple[dict, dict, list]:
+    """(types.json data, examples.json data, test field index) built from ``shared``."""
+    docs = load_shared(shared)
+    types = [build_type(d) for d in docs]
+    documented = sum(1 for t in types for f in t["fields"] if not f["undocumented"])
+    meta = {"generated_by": "fel.schema.generate", "source": "Veeam EM docs via shared/em/schemas",
+            "field_count": sum(len(t["fields"]) for t in types), "documented_field_count": documented}
+    examples = {d["type"]: {"entity_example_xml": d.get(EXAMPLE_XML_FIXES.get(d["type"], "entity_example_xml")),
+                            "query_example_entity_xml": d.get("query_example_entity_xml"),
+                            "query_example": d.get("query_example")} for d in docs}
+    index = [{"type": d["type"], "field": f["name"], "doc_type": f["type"], "enum": f.get("enum") or []}
+             for d in docs for f in d["fields"]]
+    return {"meta": meta, "types": types}, examples, index
+
+
+# ----------------------------------------------------------------------------------------
+# Writing and checking
+# ----------------------------------------------------------------------------------------
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+
+def diff(old: Any, new: Any, path: str = "") -> list[str]:
+    """Field-for-field differences between two JSON values (types and fields keyed by name)."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        out = []
+        for key in list(old) + [k for k in new if k not in old]:
+            if key not in new:
+                out.append(f"{path}/{key}: only in committed file")
+            elif key not in old:
+                out.append(f"{path}/{key}: missing from committed file")
+            else:
+                out += diff(old[key], new[key], f"{path}/{key}")
+        return out
+    named = (isinstance(old, list) and isinstance(new, list) and old + new
+             and all(isinstance(x, dict) and "name" in x for x in old + new))
+    if named:
+        return diff({x["name"]: x for x in old}, {x["name"]: x for x in new}, path) + (
+            [f"{path}: order differs"] if [x["name"] for x in old] != [x["name"] for x in new]
+            and {x["name"] for x in old} == {x["name"] for x in new} else [])
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        return [d for i, (a, b) in enumerate(zip(old, new)) for d in diff(a, b, f"{path}[{i}]")]
+    return [] if old == new else [f"{path}: committed {_short(old)} != generated {_short(new)}"]
+
+
+def _short(value: Any, limit: int = 160) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "...(truncated)"
+
+
+def _targets(shared: Path) -> list[tuple[Path, Any]]:
+    types, examples, index = build(shared)
+    return [(DATA_DIR / "types.json", types), (DATA_DIR / "examples.json", examples), (FIXTURE, index)]
+
+
+def check(shared: Path) -> list[str]:
+    """Differences between the committed files and a fresh generation (empty when equal)."""
+    problems: list[str] = []
+    for path, data in _targets(shared):
+        label = path.relative_to(REPO_ROOT).as_posix()
+        if not path.exists():
+            problems.append(f"{label}: missing")
+            continue
+        text = path.read_text(encoding="utf-8")
+        found = [f"{label} {d}" for d in diff(json.loads(text), data)]
+        if not found and text != dumps(data):
+            found.append(f"{label}: formatting differs (regenerate)")
+        problems += found
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m fel.schema.generate", description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=REPO_ROOT.parent / "shared",
+                        help="the shared folder; relative paths are taken from the repository root (default: ../shared)")
+    parser.add_argument("--check", action="store_true", help="compare with the committed files; exit 1 on any difference")
+    parser.add_argument("--write-test-fixture", action="store_true", help=f"also write {FIXTURE.relative_to(REPO_ROOT)}")
+    args = parser.parse_args(argv)
+    shared = args.shared if args.shared.is_absolute() else (REPO_ROOT / args.shared)
+    if not (shared / "em" / "schemas").is_dir():
+        print(f"error: {shared / 'em' / 'schemas'} not found (use --shared)", file=sys.stderr)
+        return 2
+    if args.check:
+        problems = check(shared)
+        for p in problems:
+            print(p)
+        print(f"{len(problems)} difference(s)" if problems else "schema data is up to date")
+        return 1 if problems else 0
+    for path, data in _targets(shared):
+        if path == FIXTURE and not args.write_test_fixture:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dumps(data), encoding="utf-8")
+        print(f"wrote {path.relative_to(REPO_ROOT).as_posix()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
