@@ -1,0 +1,106 @@
+"""fel's public functions (re-exported from :mod:`fel`).
+
+Every function takes any input form: a fel statement, a full EM URL, ``/api/query?…``,
+``query?…``, a bare query string, or — with ``type=`` — a bare EM filter.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import datetime
+from threading import Lock
+
+from .check import check_reading, resolve_version
+from .compiler import CompiledQuery, compile_checked
+from .diagnostics import Diagnostic, FelError, Severity, make
+from .span import Span
+from .syntax.ast import Query
+from .syntax.reader import Reading, read
+
+__all__ = ["parse", "check", "compile", "compile_query", "compile_params", "explain", "analyse"]
+
+_CACHE_SIZE = 512
+_cache: "OrderedDict[tuple, tuple[Reading, list[Diagnostic]]]" = OrderedDict()
+_lock = Lock()
+
+
+def analyse(text: str, *, type: str | None = None, em_version: str | None = None) -> tuple[Reading, list[Diagnostic]]:
+    """Read and check ``text``; results are cached (the REPL re-checks on every keystroke).
+
+    Never raises for a ``str``: a bad ``em_version`` becomes a diagnostic too.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"fel expects a str, not {text.__class__.__name__}")
+    key = (text, type, em_version)
+    with _lock:
+        hit = _cache.get(key)
+        if hit is not None:
+            _cache.move_to_end(key)
+            return hit
+    try:
+        version = resolve_version(em_version)
+        bad_version = None
+    except ValueError as err:
+        version, bad_version = None, make("FEL001", Span(0, 0), f"--em-version: {err}")
+    reading = read(text, type=type)
+    diags = check_reading(reading, em_version=version)
+    if bad_version is not None:
+        diags = [bad_version, *diags]
+    result = (reading, diags)
+    with _lock:
+        _cache[key] = result
+        if len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return result
+
+
+def parse(text: str, *, type: str | None = None) -> Query:
+    """The :class:`~fel.syntax.ast.Query` for ``text``; raises :class:`FelError` on syntax errors."""
+    reading = read(text, type=type)
+    errors = [d for d in reading.diagnostics if d.severity is Severity.ERROR]
+    if reading.query is None or errors:
+        raise FelError(reading.diagnostics, text)
+    return reading.query
+
+
+def check(text: str, *, type: str | None = None, em_version: str | None = None) -> list[Diagnostic]:
+    """Every diagnostic for ``text`` (errors, warnings, infos), in source order."""
+    return list(analyse(text, type=type, em_version=em_version)[1])
+
+
+def compile_query(text: str, *, base: str | None = None, now: datetime | None = None,
+                  type: str | None = None, em_version: str | None = None) -> CompiledQuery:
+    """The canonical :class:`~fel.compiler.CompiledQuery`; raises :class:`FelError` on errors."""
+    reading, diags = analyse(text, type=type, em_version=em_version)
+    if reading.query is None or any(d.severity is Severity.ERROR for d in diags):
+        raise FelError(diags, text)
+    return compile_checked(reading.query, base=base, now=now)
+
+
+def compile(text: str, *, base: str | None = None, now: datetime | None = None,
+            type: str | None = None, em_version: str | None = None) -> str:
+    """The canonical ``/api/query`` URL for ``text``; raises :class:`FelError` on errors."""
+    return compile_query(text, base=base, now=now, type=type, em_version=em_version).url()
+
+
+def compile_params(text: str, *, now: datetime | None = None, type: str | None = None,
+                   em_version: str | None = None) -> list[tuple[str, str]]:
+    """The canonical, decoded ``(name, value)`` parameters in canonical order."""
+    return compile_query(text, now=now, type=type, em_version=em_version).params
+
+
+def explain(text: str, *, base: str | None = None, now: datetime | None = None, type: str | None = None) -> dict:
+    """What fel makes of ``text``: input form, statement form, canonical filter, URL, diagnostics."""
+    from .syntax.printer import print_statement
+
+    reading, diags = analyse(text, type=type)
+    out: dict = {"form": reading.form, "diagnostics": diags, "tree": reading.query}
+    if reading.query is not None:
+        out["statement"] = print_statement(reading.query)
+    try:
+        compiled = compile_query(text, base=base, now=now, type=type)
+    except FelError:
+        compiled = None
+    out["compiled"] = compiled
+    out["filter"] = compiled.filter if compiled else None
+    out["url"] = compiled.url() if compiled else None
+    return out

@@ -1,0 +1,61 @@
+"""fel's checker: schema validation of a read query, producing diagnostics.
+
+``check_reading`` takes what :func:`fel.syntax.reader.read` produced; ``check_text`` reads and
+checks in one go. Neither raises for any input.
+"""
+from __future__ import annotations
+
+import re
+
+from ..diagnostics import Diagnostic, Fix, make, sort_diagnostics
+from ..schema import load_schema, parse_version
+from ..schema.versions import EmVersion
+from ..syntax.reader import Reading, read
+from .filters import check_filter
+from .params import check_params, resolve_type
+
+__all__ = ["check_reading", "check_text", "resolve_version"]
+
+_QUERY_PATH = re.compile(r"(?:^|/)query/?$", re.IGNORECASE)
+
+
+def resolve_version(em_version: str | EmVersion | None) -> EmVersion | None:
+    if em_version is None or isinstance(em_version, EmVersion):
+        return em_version
+    return parse_version(em_version)
+
+
+def check_reading(reading: Reading, *, em_version: str | EmVersion | None = None) -> list[Diagnostic]:
+    out = list(reading.diagnostics)
+    query = reading.query
+    if query is None:
+        return sort_diagnostics(out)
+    version = resolve_version(em_version)
+    schema = load_schema()
+    if reading.form == "url":
+        _check_endpoint(reading, out)
+    qtype = resolve_type(query, schema, version, reading.source, out)
+    check_params(query, qtype, reading.source, out)
+    if query.filter is not None:
+        out.extend(check_filter(query.filter, qtype, reading.source, em_mode=reading.form != "statement"))
+    return sort_diagnostics(out)
+
+
+def _check_endpoint(reading: Reading, out: list[Diagnostic]) -> None:
+    parts = reading.url
+    if parts is None:
+        return
+    if parts.encoded_in_path is not None:
+        span = parts.encoded_in_path
+        raw = reading.source[span.start:span.end]
+        m = re.match(r"%3f", raw, re.IGNORECASE)
+        fix = Fix(span.__class__(span.start, span.start + 3), "?", "decode the `?`") if m else None
+        out.append(make("FEL402", span, "the whole query is percent-encoded into the path; EM sees no parameters",
+                        hint="only parameter values may be encoded: …/query?type=…&filter=…", fix=fix))
+    if parts.path and not _QUERY_PATH.search(parts.path.rstrip()):
+        out.append(make("FEL401", parts.path_span, f"`{parts.path}` is not the query endpoint `/api/query`",
+                        hint="fel checks /api/query URLs; `fel lint` also knows other EM endpoints"))
+
+
+def check_text(text: str, *, type: str | None = None, em_version: str | EmVersion | None = None) -> list[Diagnostic]:
+    return check_reading(read(text, type=type), em_version=em_version)

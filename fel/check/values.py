@@ -1,0 +1,134 @@
+"""Value forms by field kind: DateTime, UID, numbers, booleans, time expressions.
+
+Pure functions shared by the checker, the compiler and the evaluator.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+__all__ = [
+    "DateTimeValue", "parse_datetime", "canonical_datetime", "TIME_EXPR", "parse_time_expr",
+    "resolve_time_expr", "GUID", "parse_uid", "UidValue", "is_integer", "is_decimal", "parse_bool",
+    "BARE_SAFE",
+]
+
+#: Values that may be emitted without quotes.
+BARE_SAFE = re.compile(r"[A-Za-z0-9_.:-]+")
+
+_DT = re.compile(
+    r"""^(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})
+        (?:(?P<sep>[Tt ])(?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.(?P<f>\d{1,9}))?)?)?
+        \s*(?P<tz>[Zz]|[+-]\d{2}:?\d{2}|\s*UTC)?$""",
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DateTimeValue:
+    """A parsed DateTime literal. ``utc`` is the instant in UTC (naive values read as UTC)."""
+
+    utc: datetime
+    fraction: str          # digits after the decimal point as written ('' if none)
+    has_time: bool
+    zone: str | None       # 'Z', '+02:00', 'UTC' or None (no zone: not marked as UTC)
+    space_separator: bool  # '2025-08-15 06:00:00' instead of 'T'
+
+    @property
+    def marked_utc(self) -> bool:
+        return self.zone is not None and (self.zone.upper() in ("Z", "UTC") or self.zone.strip("+-") in ("00:00", "0000"))
+
+
+def parse_datetime(text: str) -> DateTimeValue | None:
+    """Parse the DateTime forms seen in the wild; None if it is not a date at all."""
+    m = _DT.match(text.strip())
+    if not m:
+        return None
+    try:
+        h = int(m.group("h") or 0)
+        mi = int(m.group("mi") or 0)
+        s = int(m.group("s") or 0)
+        frac = m.group("f") or ""
+        micro = int((frac + "000000")[:6]) if frac else 0
+        dt = datetime(int(m.group("y")), int(m.group("mo")), int(m.group("d")), h, mi, s, micro)
+    except ValueError:
+        return None
+    tz = m.group("tz")
+    zone = tz.strip() if tz else None
+    if zone and zone[0] in "+-":
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        dt = dt - sign * offset
+        zone = f"{zone[0]}{digits[:2]}:{digits[2:]}"
+    return DateTimeValue(dt.replace(tzinfo=timezone.utc), frac, m.group("h") is not None, zone,
+                         m.group("sep") == " ")
+
+
+def canonical_datetime(value: DateTimeValue) -> str:
+    """``YYYY-MM-DDTHH:MM:SS[.fraction]Z`` (fraction kept as written)."""
+    base = value.utc.strftime("%Y-%m-%dT%H:%M:%S")
+    return f"{base}.{value.fraction}Z" if value.fraction else f"{base}Z"
+
+
+TIME_EXPR = re.compile(r"^(?P<base>now|today)(?:(?P<sign>[+-])(?P<n>\d{1,6})(?P<unit>[smhdw]))?$", re.IGNORECASE)
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_time_expr(text: str):
+    """``now``, ``today``, ``now-24h``, ``today-7d`` (units s m h d w) → match or None."""
+    return TIME_EXPR.match(text.strip())
+
+
+def resolve_time_expr(text: str, now: datetime) -> datetime:
+    """The UTC instant a time expression means at ``now`` (``today`` = 00:00 UTC)."""
+    m = parse_time_expr(text)
+    if m is None:
+        raise ValueError(f"not a time expression: {text!r}")
+    now = now.astimezone(timezone.utc) if now.tzinfo else now.replace(tzinfo=timezone.utc)
+    base = now.replace(microsecond=0)
+    if m.group("base").lower() == "today":
+        base = base.replace(hour=0, minute=0, second=0)
+    if m.group("n"):
+        delta = timedelta(**{_UNITS[m.group("unit").lower()]: int(m.group("n"))})
+        base = base - delta if m.group("sign") == "-" else base + delta
+    return base
+
+
+GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_URN = re.compile(r"^urn:veeam:(?P<type>[A-Za-z]+):(?P<id>.+)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class UidValue:
+    guid: str            # the id part (a GUID for well-formed values)
+    urn_type: str | None  # the <Type> of urn:veeam:<Type>:…, None for a bare GUID
+
+
+def parse_uid(text: str) -> UidValue | None:
+    """``urn:veeam:<Type>:<guid>`` or a bare GUID; None otherwise."""
+    t = text.strip()
+    if GUID.match(t):
+        return UidValue(t, None)
+    m = _URN.match(t)
+    if m and GUID.match(m.group("id")):
+        return UidValue(m.group("id"), m.group("type"))
+    return None
+
+
+_INT = re.compile(r"^[+-]?\d+$")
+_DEC = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+def is_integer(text: str) -> bool:
+    return bool(_INT.match(text.strip()))
+
+
+def is_decimal(text: str) -> bool:
+    return bool(_DEC.match(text.strip()))
+
+
+def parse_bool(text: str) -> bool | None:
+    low = text.strip().lower()
+    return True if low == "true" else False if low == "false" else None

@@ -1,0 +1,138 @@
+"""The compiler: a checked query → canonical EM parameters and URL.
+
+Lowering: fel's ``not``/``in`` become EM comparisons (De Morgan), time values (``now-24h``)
+become absolute UTC instants at compile time (the clock is injectable), ``limit n`` becomes
+``pageSize=n&page=1``. Canonicalisation: documented spelling of type, field, enum and format
+names; booleans ``true``/``false``; DateTime quoted ``YYYY-MM-DDTHH:MM:SS[.f]Z``; values bare
+when they match ``[A-Za-z0-9_.:-]+``; parentheses wherever ``;`` and ``,`` mix.
+
+URL encoding: parameters in the order type, format, filter, sortAsc/sortDesc, pageSize, page;
+every value percent-encoded with only ``A-Z a-z 0-9 - . _ ~`` left raw.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from urllib.parse import quote
+
+from .schema import Field, Kind, QueryType, load_schema
+from .syntax.ast import And, Comparison, Expr, Or, Query, Value
+from .syntax.printer import flatten, lower, print_filter
+from .check.values import canonical_datetime, parse_bool, parse_datetime, parse_time_expr, resolve_time_expr
+
+__all__ = ["CompiledQuery", "compile_checked", "DEFAULT_BASE", "encode_params", "canonical_filter"]
+
+DEFAULT_BASE = "https://localhost:9398/api/"
+_FORMATS = {"entities": "Entities", "references": "References"}
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledQuery:
+    """A query ready to send: canonical, decoded parameter values and the URL built from them."""
+
+    type: str
+    format: str | None = None
+    filter: str | None = None
+    sort: tuple[str, bool] | None = None  # (field, descending)
+    page_size: int | None = None
+    page: int | None = None
+    base: str = DEFAULT_BASE
+
+    @property
+    def params(self) -> list[tuple[str, str]]:
+        out = [("type", self.type)]
+        if self.format:
+            out.append(("format", self.format))
+        if self.filter is not None:
+            out.append(("filter", self.filter))
+        if self.sort is not None:
+            out.append(("sortDesc" if self.sort[1] else "sortAsc", self.sort[0]))
+        if self.page_size is not None:
+            out.append(("pageSize", str(self.page_size)))
+        if self.page is not None:
+            out.append(("page", str(self.page)))
+        return out
+
+    def query_string(self) -> str:
+        return encode_params(self.params)
+
+    def url(self, base: str | None = None) -> str:
+        b = base or self.base
+        if not b.endswith("/"):
+            b += "/"
+        return f"{b}query?{self.query_string()}"
+
+    def with_page(self, page: int, page_size: int | None = None) -> "CompiledQuery":
+        return replace(self, page=page, page_size=page_size if page_size is not None else self.page_size)
+
+    def __str__(self) -> str:
+        return self.url()
+
+
+def encode_params(params: list[tuple[str, str]]) -> str:
+    """``name=value`` pairs joined with ``&``; only unreserved characters left raw."""
+    return "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in params)
+
+
+def _canonical_value(field: Field | None, value: Value, now: datetime) -> tuple[Value, bool]:
+    """(canonical value, must be quoted)."""
+    if field is None:
+        return value, False
+    text = value.text
+    if field.kind is Kind.DATETIME:
+        if parse_time_expr(text) and not value.quoted:
+            text = resolve_time_expr(text, now).strftime("%Y-%m-%dT%H:%M:%SZ")
+            return Value(text, value.span, quoted=True), True
+        dt = parse_datetime(text)
+        if dt is not None:
+            return Value(canonical_datetime(dt), value.span, quoted=True), True
+        return value, True
+    if field.kind is Kind.ENUM:
+        canon = field.canonical_enum(text)
+        return (Value(canon, value.span) if canon else value), False
+    if field.kind is Kind.BOOLEAN:
+        b = parse_bool(text)
+        return (Value("true" if b else "false", value.span) if b is not None else value), False
+    if field.kind in (Kind.INTEGER, Kind.DECIMAL, Kind.UID):
+        return Value(text.strip(), value.span), False
+    return value, False
+
+
+def canonical_filter(expr: Expr, qtype: QueryType | None, now: datetime) -> str:
+    """Lower and canonicalise a filter and print it in EM syntax."""
+    quoted: set[int] = set()
+
+    def canon(node: Expr) -> Expr:
+        if isinstance(node, Comparison):
+            field = qtype.field(node.field.text) if qtype else None
+            value, force = _canonical_value(field, node.value, now)
+            new = Comparison(replace(node.field, text=field.name) if field else node.field, node.op, value, node.span)
+            if force:
+                quoted.add(id(value))
+            return new
+        if isinstance(node, (And, Or)):
+            return type(node)(tuple(canon(o) for o in node.operands), node.span)
+        return node
+
+    tree = canon(flatten(lower(expr)))
+    return print_filter(tree, style="em", force_quotes=lambda _n, v: id(v) in quoted)
+
+
+def compile_checked(query: Query, *, base: str | None = None, now: datetime | None = None) -> CompiledQuery:
+    """Compile a query that has passed the checker without errors."""
+    schema = load_schema()
+    qtype = schema.type(query.type.text.strip()) if query.type is not None else None
+    if qtype is None:
+        raise ValueError("compile_checked needs a query with a known type (run the checker first)")
+    now = now or datetime.now(timezone.utc)
+    fmt = _FORMATS.get(query.format.text.strip().lower()) if query.format is not None else None
+    flt = canonical_filter(query.filter, qtype, now) if query.filter is not None else None
+    sort = None
+    if query.sort is not None:
+        field = qtype.field(query.sort.field.text.strip())
+        sort = (field.name if field else query.sort.field.text, query.sort.descending)
+    page_size = query.page_size.value if query.page_size is not None else None
+    page = query.page.value if query.page is not None else None
+    if query.origin == "statement" and page_size is not None and page is None:
+        page = 1
+    return CompiledQuery(qtype.name, fmt, flt, sort, page_size, page, base or query.base or DEFAULT_BASE)

@@ -1,0 +1,152 @@
+"""The front door: read any input form into a :class:`~fel.syntax.ast.Query`.
+
+Forms: a fel statement, a full EM URL, ``/api/query?…``, ``query?…``, a bare query string
+(``type=Job&filter=…``) or — when a type is given — a bare EM filter. Syntax problems come
+back as diagnostics, never as exceptions, so the checker can report everything at once.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..diagnostics import Diagnostic, Fix
+from ..span import Span
+from .ast import Name, Number, Query, Sort
+from .parser import SyntaxProblem, depth_problem, parse_filter, parse_statement
+from .urlinput import KNOWN_PARAMS, Decoded, UrlParts, looks_like_query_string, looks_like_url, split_url
+
+__all__ = ["Reading", "read", "input_form", "remap_spans"]
+
+
+@dataclass(slots=True)
+class Reading:
+    source: str
+    form: str                      # "statement" | "url" | "filter"
+    query: Query | None            # None when nothing usable could be read
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    url: UrlParts | None = None
+
+
+def input_form(text: str, type_given: bool = False) -> str:
+    if looks_like_url(text) or looks_like_query_string(text):
+        return "url"
+    return "filter" if type_given else "statement"
+
+
+def remap_spans(node: Any, fn: Callable[[Span], Span]) -> Any:
+    """A copy of an AST (or diagnostic) with every span passed through ``fn``."""
+    if isinstance(node, Span):
+        return fn(node)
+    if isinstance(node, tuple):
+        return tuple(remap_spans(n, fn) for n in node)
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        changes = {}
+        for f in dataclasses.fields(node):
+            v = getattr(node, f.name)
+            if isinstance(v, (Span, tuple)) or (dataclasses.is_dataclass(v) and not isinstance(v, type)):
+                nv = remap_spans(v, fn)
+                if nv is not v:
+                    changes[f.name] = nv
+        return dataclasses.replace(node, **changes) if changes else node
+    return node
+
+
+def read(text: str, *, type: str | None = None) -> Reading:
+    """Read ``text`` in whichever form it is. ``type`` names the query type of a bare filter."""
+    problem = depth_problem(text)
+    if problem is not None:
+        return Reading(text, "statement", None, [problem])
+    form = input_form(text, type is not None)
+    if form == "url":
+        return _read_url(text, type)
+    if form == "filter":
+        return _read_filter(text, type or "")
+    try:
+        return Reading(text, "statement", parse_statement(text))
+    except SyntaxProblem as err:
+        return Reading(text, "statement", None, list(err.diagnostics))
+
+
+def _read_filter(text: str, type_name: str) -> Reading:
+    tname = Name(type_name, Span(0, 0))
+    try:
+        expr = parse_filter(text)
+    except SyntaxProblem as err:
+        return Reading(text, "filter", Query(type=tname, origin="filter", span=Span(0, len(text))),
+                       list(err.diagnostics))
+    return Reading(text, "filter", Query(type=tname, filter=expr, origin="filter", span=Span(0, len(text)),
+                                         filter_span=expr.span))
+
+
+def _number(value: str, span: Span) -> Number:
+    v = value.strip()
+    try:
+        n = int(v) if v and (v.isdigit() or (v[0] in "+-" and v[1:].isdigit())) and len(v) < 12 else None
+    except ValueError:  # pragma: no cover - guarded above
+        n = None
+    return Number(n, value, span)
+
+
+def _read_url(text: str, type_hint: str | None) -> Reading:
+    parts, decoded = split_url(text)
+    diags: list[Diagnostic] = []
+    first: dict[str, int] = {}
+    for i, p in enumerate(parts.params):
+        key = KNOWN_PARAMS.get(p.name.lower())
+        if key is not None:
+            first.setdefault("sort" if key in ("sortAsc", "sortDesc") else key, i)
+
+    def param(key: str):
+        i = first.get(key)
+        return (None, None) if i is None else (parts.params[i], decoded[i])
+
+    tparam, _ = param("type")
+    qtype = Name(tparam.value, tparam.value_span) if tparam is not None else (
+        Name(type_hint, Span(0, 0)) if type_hint else None)
+    fparam, fdec = param("filter")
+    expr = None
+    filter_span = None
+    if fparam is not None and fparam.value.strip():
+        filter_span = fparam.value_span
+        expr, fdiags = _parse_decoded_filter(fdec)
+        diags.extend(fdiags)
+    sparam, _ = param("sort")
+    sort = None
+    if sparam is not None:
+        sort = Sort(Name(sparam.value, sparam.value_span), sparam.name.lower() == "sortdesc", sparam.span)
+    psize, _ = param("pageSize")
+    page, _ = param("page")
+    fmt, _ = param("format")
+    query = Query(
+        type=qtype,
+        filter=expr,
+        sort=sort,
+        page_size=_number(psize.value, psize.value_span) if psize is not None else None,
+        page=_number(page.value, page.value_span) if page is not None else None,
+        format=Name(fmt.value, fmt.value_span) if fmt is not None else None,
+        origin="url",
+        params=parts.params,
+        path=parts.path,
+        base=parts.base,
+        span=Span(len(text) - len(text.lstrip()), len(text.rstrip())),
+        filter_span=filter_span,
+    )
+    return Reading(text, "url", query, diags, parts)
+
+
+def _parse_decoded_filter(dec: Decoded):
+    """Parse a decoded filter value; map spans (tree and diagnostics) back to the source."""
+    fn = lambda s: dec.span(s.start, s.end)  # noqa: E731
+    try:
+        expr = parse_filter(dec.text)
+    except SyntaxProblem as err:
+        return None, [_remap_diag(d, fn) for d in err.diagnostics]
+    return remap_spans(expr, fn), []
+
+
+def _remap_diag(d: Diagnostic, fn: Callable[[Span], Span]) -> Diagnostic:
+    fix = d.fix
+    if fix is not None:
+        fix = Fix(fn(fix.span), fix.replacement, fix.description, fix.safe)
+    return dataclasses.replace(d, span=fn(d.span), fix=fix)

@@ -1,0 +1,199 @@
+"""Reading URL input: full EM URLs, ``/api/query?…``, ``query?…`` and bare query strings.
+
+Input may be raw, partly or fully percent-encoded, use ``+`` for spaces, ``&amp;`` for ``&``
+and any case for parameter names. Decoding keeps an offset map so that every span points
+into the text the user gave, not into a decoded copy.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..span import Span
+from .ast import Param
+
+__all__ = ["Decoded", "decode", "looks_like_url", "looks_like_query_string", "split_url", "UrlParts",
+           "KNOWN_PARAMS"]
+
+#: Canonical spelling of the parameters ``/api/query`` knows, by lower-case name.
+KNOWN_PARAMS = {n.lower(): n for n in ("type", "format", "filter", "sortAsc", "sortDesc", "pageSize", "page")}
+
+_HEX = "0123456789abcdefABCDEF"
+_URL_START = re.compile(r"^\s*(?:https?://|/|[\w.~-]*query(?:%3f|\?)|querysvc)", re.IGNORECASE)
+_QS_START = re.compile(r"^\s*\??(?:" + "|".join(KNOWN_PARAMS) + r")=(?!=)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Decoded text with, for each character, the span of source text it came from."""
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> Span:
+        """Map a span of the decoded text to the source text."""
+        if not self.text:
+            base = self.starts[0] if self.starts else 0
+            return Span(base, base)
+        s = self.starts[start] if start < len(self.starts) else self.ends[-1]
+        if end <= start:
+            return Span(s, s)
+        e = self.ends[min(end, len(self.ends)) - 1]
+        return Span(s, e)
+
+
+def decode(raw: str, offset: int = 0, *, plus_is_space: bool = True) -> Decoded:
+    """Percent-decode ``raw`` (UTF-8; invalid bytes become U+FFFD), ``+`` → space."""
+    data: list[int] = []
+    origin: list[tuple[int, int]] = []
+    i, n = 0, len(raw)
+    while i < n:
+        ch = raw[i]
+        if ch == "%" and i + 2 < n and raw[i + 1] in _HEX and raw[i + 2] in _HEX:
+            data.append(int(raw[i + 1:i + 3], 16))
+            origin.append((offset + i, offset + i + 3))
+            i += 3
+            continue
+        if ch == "+" and plus_is_space:
+            data.append(0x20)
+            origin.append((offset + i, offset + i + 1))
+        else:
+            for b in ch.encode("utf-8", "surrogatepass"):
+                data.append(b)
+                origin.append((offset + i, offset + i + 1))
+        i += 1
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    j, m = 0, len(data)
+    while j < m:
+        b = data[j]
+        size = 1 if b < 0x80 else 2 if 0xC0 <= b < 0xE0 else 3 if 0xE0 <= b < 0xF0 else 4 if 0xF0 <= b < 0xF8 else 1
+        try:
+            ch = bytes(data[j:j + size]).decode("utf-8")
+        except UnicodeDecodeError:
+            ch, size = "\ufffd", 1
+        chars.append(ch)
+        starts.append(origin[j][0])
+        ends.append(origin[min(j + size, m) - 1][1])
+        j += size
+    return Decoded("".join(chars), tuple(starts), tuple(ends))
+
+
+def looks_like_url(text: str) -> bool:
+    """A URL, an ``/api/…`` path or a ``query?…`` string (as opposed to a statement or filter)."""
+    return bool(_URL_START.match(text))
+
+
+def looks_like_query_string(text: str) -> bool:
+    """``type=Job&filter=…`` — a bare query string starting with a known parameter."""
+    return bool(_QS_START.match(text))
+
+
+@dataclass(frozen=True, slots=True)
+class UrlParts:
+    base: str | None          # scheme://host:port/…/ up to the endpoint, if given
+    path: str                 # decoded path (``/api/query``), '' for a bare query string
+    path_span: Span
+    params: tuple[Param, ...]
+    #: Span of the query string in the source (after ``?``).
+    query_span: Span
+    #: The whole query was percent-encoded into the path (``query%3Ftype%3D…``).
+    encoded_in_path: Span | None = None
+
+
+_SEP = re.compile(r"&amp;|&", re.IGNORECASE)
+
+
+def _compose(inner: Decoded, remap: Decoded | None) -> Decoded:
+    """Map a decoding of once-decoded text through the first decoding's offsets."""
+    if remap is None:
+        return inner
+    if not inner.text:
+        at = remap.span(inner.starts[0], inner.starts[0]).start if inner.starts else 0
+        return Decoded("", (at,), (at,))
+    return Decoded(inner.text, tuple(remap.starts[i] for i in inner.starts),
+                   tuple(remap.ends[i - 1] for i in inner.ends))
+
+
+def _split_params(text: str, start: int, end: int, remap: Decoded | None) -> list[tuple[Param, Decoded]]:
+    """Split ``text[start:end]`` at ``&`` (or ``&amp;``) into decoded parameters, each with the
+    offset map of its decoded value."""
+    out: list[tuple[Param, Decoded]] = []
+    pos = start
+    pieces: list[tuple[int, int]] = []
+    for m in _SEP.finditer(text, start, end):
+        pieces.append((pos, m.start()))
+        pos = m.end()
+    pieces.append((pos, end))
+
+    def outer(a: int, b: int) -> Span:
+        return Span(a, b) if remap is None else remap.span(a, b)
+
+    for a, b in pieces:
+        if a == b:
+            continue
+        segment = text[a:b]
+        eq = segment.find("=")
+        has_eq = eq >= 0
+        name_end = a + eq if has_eq else b
+        value_start = a + eq + 1 if has_eq else b
+        name = decode(text[a:name_end], a)
+        value = _compose(decode(text[value_start:b], value_start), remap)
+        if not value.starts:
+            at = outer(value_start, value_start).start
+            value = Decoded("", (at,), (at,))
+        param = Param(name=name.text, value=value.text, span=outer(a, b), name_span=outer(a, name_end),
+                      value_span=outer(value_start, b), has_equals=has_eq)
+        out.append((param, value))
+    return out
+
+
+def split_url(text: str) -> tuple[UrlParts, list[Decoded]]:
+    """Split URL input into base, path and decoded parameters.
+
+    Returns the parts and, for each parameter, the :class:`Decoded` value (to map spans inside
+    a decoded ``filter`` back to the source).
+    """
+    lead = len(text) - len(text.lstrip())
+    end = len(text.rstrip())
+    work, remap = text, None
+    qpos = text.find("?", lead, end)
+    encoded_in_path = None
+    if qpos < 0:
+        m = re.search(r"%3f", text[lead:end], re.IGNORECASE)
+        if m and looks_like_url(text):
+            # The whole query was encoded into the path: decode it all once, then go on.
+            encoded_in_path = Span(lead + m.start(), end)
+            remap = decode(text[:end], 0, plus_is_space=False)
+            work = remap.text
+            end = len(work)
+            qpos = work.find("?")
+    if qpos < 0 and looks_like_query_string(work[lead:end]):
+        q_start = lead + (1 if work[lead] == "?" else 0)
+        base, path, path_span = None, "", Span(lead, lead)
+    elif qpos < 0:
+        q_start = end
+        base, path, path_span = _base_and_path(work, lead, end)
+    else:
+        q_start = qpos + 1
+        base, path, path_span = _base_and_path(work, lead, qpos)
+    pairs = _split_params(work, q_start, end, remap)
+    qspan = Span(q_start, end) if remap is None else remap.span(q_start, end)
+    if remap is not None:
+        path_span = remap.span(path_span.start, path_span.end)
+    parts = UrlParts(base, path, path_span, tuple(p for p, _ in pairs), qspan, encoded_in_path)
+    return parts, [d for _, d in pairs]
+
+
+def _base_and_path(text: str, start: int, end: int) -> tuple[str | None, str, Span]:
+    """Split ``https://host:9398/api/query`` into base ``https://host:9398/api/`` and path."""
+    head = text[start:end]
+    m = re.match(r"^(?P<origin>https?://[^/?#]*)?(?P<path>[^?#]*)$", head, re.IGNORECASE)
+    origin = (m.group("origin") or "") if m else ""
+    path = (m.group("path") or "") if m else head
+    path_start = start + len(origin)
+    cut = path.rfind("/")
+    base = origin + path[:cut + 1] if (origin or cut >= 0) else None
+    return base or None, path, Span(path_start, path_start + len(path))
