@@ -6,6 +6,7 @@ checks in one go. Neither raises for any input.
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from ..diagnostics import Diagnostic, Fix, make, sort_diagnostics
 from ..schema import load_schema, parse_version
@@ -32,8 +33,8 @@ def check_reading(reading: Reading, *, em_version: str | EmVersion | None = None
         return sort_diagnostics(out)
     version = resolve_version(em_version)
     schema = load_schema()
-    if reading.form == "url":
-        _check_endpoint(reading, out)
+    if reading.form == "url" and _check_endpoint(reading, out):
+        return sort_diagnostics(out)  # not a query URL: its parameters mean something else
     qtype = resolve_type(query, schema, version, reading.source, out)
     check_params(query, qtype, reading.source, out)
     if query.filter is not None:
@@ -41,20 +42,22 @@ def check_reading(reading: Reading, *, em_version: str | EmVersion | None = None
     return sort_diagnostics(out)
 
 
-def _check_endpoint(reading: Reading, out: list[Diagnostic]) -> None:
+def _check_endpoint(reading: Reading, out: list[Diagnostic]) -> bool:
+    """Endpoint diagnostics; True when the URL is not a query URL at all."""
     parts = reading.url
     if parts is None:
-        return
+        return False
     if parts.encoded_in_path is not None:
         span = parts.encoded_in_path
         raw = reading.source[span.start:span.end]
-        m = re.match(r"%3f", raw, re.IGNORECASE)
-        fix = Fix(span.__class__(span.start, span.start + 3), "?", "decode the `?`") if m else None
+        fix = Fix(span, unquote(raw), "decode the query part")
         out.append(make("FEL402", span, "the whole query is percent-encoded into the path; EM sees no parameters",
                         hint="only parameter values may be encoded: …/query?type=…&filter=…", fix=fix))
     if parts.path and not _QUERY_PATH.search(parts.path.rstrip()):
         out.append(make("FEL401", parts.path_span, f"`{parts.path}` is not the query endpoint `/api/query`",
                         hint="fel checks /api/query URLs; `fel lint` also knows other EM endpoints"))
+        return True
+    return False
 
 
 def check_text(text: str, *, type: str | None = None, em_version: str | EmVersion | None = None) -> list[Diagnostic]:
