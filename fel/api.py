@@ -9,7 +9,7 @@ from collections import OrderedDict
 from datetime import datetime
 from threading import Lock
 
-from .check import check_reading, resolve_version
+from .checker import check_reading, resolve_version
 from .compiler import CompiledQuery, compile_checked
 from .diagnostics import Diagnostic, FelError, Severity, make
 from .span import Span

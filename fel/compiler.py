@@ -18,7 +18,7 @@ from urllib.parse import quote
 from .schema import Field, Kind, QueryType, load_schema
 from .syntax.ast import And, Comparison, Expr, Or, Query, Value
 from .syntax.printer import flatten, lower, print_filter
-from .check.values import canonical_datetime, parse_bool, parse_datetime, parse_time_expr, resolve_time_expr
+from .checker.values import canonical_datetime, parse_bool, parse_datetime, parse_time_expr, resolve_time_expr
 
 __all__ = ["CompiledQuery", "compile_checked", "DEFAULT_BASE", "encode_params", "canonical_filter"]
 
