@@ -36,7 +36,9 @@ class EmVersion:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, EmVersion) and self.key == other.key
 
-    def __lt__(self, other: "EmVersion") -> bool:
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, EmVersion):
+            return NotImplemented
         return self.key < other.key
 
     def __hash__(self) -> int:
@@ -55,6 +57,8 @@ def parse_version(text: str) -> EmVersion:
 
     Raises ValueError with a plain message for anything else.
     """
+    if not isinstance(text, str):
+        raise ValueError(f"not an Enterprise Manager version: {text!r}")
     api = _API_RE.match(text)
     if api:
         name = f"v1_{api.group(1)}"
