@@ -1,0 +1,79 @@
+"""``fel repl``: choose the connection, then run the prompt (or read lines from a pipe)."""
+from __future__ import annotations
+
+import sys
+from typing import Any, TextIO
+
+from .app import Shell
+
+__all__ = ["main", "run_batch"]
+
+
+def run_batch(shell: Shell, stream: TextIO) -> int:
+    """Execute the lines of a non-terminal stdin (continuation rules as at the prompt)."""
+    from .multiline import continues
+
+    buffer = ""
+    status = 0
+    try:
+        for raw in stream:
+            buffer += raw
+            if continues(buffer):
+                continue
+            line, buffer = buffer, ""
+            if not shell.execute(line):
+                return status
+            if shell.retry_text is not None:
+                shell.retry_text = None
+                status = 1
+        if buffer.strip():
+            shell.execute(buffer)
+    finally:
+        shell.close()
+    return status
+
+
+def main(args: Any) -> int:
+    """Run the REPL for parsed ``fel repl`` arguments. Exit code 0, or 2 on a usage error."""
+    from .connect import demo_connector, open_connection
+
+    connector = None
+    connection = None
+    if args.demo:
+        if args.url or args.profile:
+            print("fel repl: --demo starts its own emulator; leave out --url/--profile", file=sys.stderr)
+            return 2
+        connector = demo_connector(args.seed)
+    elif args.url or args.profile or args.user:
+        if args.user and not (args.url or args.profile):
+            print("fel repl: --user needs --url (or a --profile)", file=sys.stderr)
+            return 2
+        # Resolve the password now (it may be prompted for), log on in the background.
+        try:
+            from fel.client.errors import ClientError
+
+            conn = open_connection(url=args.url, user=args.user, profile=args.profile,
+                                   password_env=args.password_env, logon=False)
+        except ClientError as exc:
+            print(f"fel repl: {exc}", file=sys.stderr)
+            return 2
+
+        def connector():
+            conn.client.logon()
+            return conn
+    shell = Shell(connection=connection, connector=connector, password_prompt=_password_prompt)
+    if not sys.stdin.isatty():
+        return run_batch(shell, sys.stdin)
+    from .session import build_session, run_loop
+
+    session = build_session(shell)
+    if not args.demo and connector is None:
+        shell.info("not connected: \\connect PROFILE, \\connect URL USER, or run `fel repl --demo`."
+                   " Completion, checking and \\url work offline.")
+    return run_loop(shell, session)
+
+
+def _password_prompt(message: str) -> str:
+    import getpass
+
+    return getpass.getpass(message)
