@@ -1,0 +1,216 @@
+"""``fel run`` — run a query against Enterprise Manager (or saved results) and print entities.
+
+Exit codes: 0 ok; 1 the query has errors (fel's checker, or EM answered 400 to it);
+2 usage or configuration errors (no URL, no password source, bad profile); 3 connection,
+TLS, authentication, permission, server or response errors; 130 interrupted.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import warnings
+from typing import Any
+
+from ._common import add_input_arguments, read_text_arg, use_color
+
+PROG = "fel run"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_input_arguments(parser)
+    conn = parser.add_argument_group("connection")
+    conn.add_argument("--profile", "-p", metavar="P", help="profile of the config file ($FEL_PROFILE)")
+    conn.add_argument("--config", metavar="FILE", help="config file (default $XDG_CONFIG_HOME/fel/config.toml)")
+    conn.add_argument("--url", metavar="URL", help="Enterprise Manager address, e.g. https://em:9398/api/")
+    conn.add_argument("--user", "-u", metavar="U", help="user name, e.g. 'DOMAIN\\user'")
+    conn.add_argument("--password-env", metavar="VAR",
+                      help="environment variable holding the password (never pass a password on the command line)")
+    conn.add_argument("--insecure", "-k", action="store_true", help="do not verify the TLS certificate (warns)")
+    conn.add_argument("--ca-bundle", metavar="FILE", help="PEM file of CA certificates to trust")
+    conn.add_argument("--timeout", type=float, metavar="S", help="read timeout in seconds (default 60)")
+    conn.add_argument("--wire", choices=("xml", "json"), help="response format on the wire (default xml)")
+    sel = parser.add_argument_group("what to fetch")
+    mode = sel.add_mutually_exclusive_group()
+    mode.add_argument("--all", "-a", action="store_true", help="fetch every page")
+    mode.add_argument("--limit", "-n", type=_nonneg, metavar="N", help="fetch the first N entities (across pages)")
+    mode.add_argument("--page", type=_positive, metavar="N", help="fetch page N only")
+    sel.add_argument("--format", dest="em_format", choices=("entities", "references"), type=str.lower,
+                     help="EM format when the query names none (default: Entities)")
+    sel.add_argument("--offline", metavar="FILE",
+                     help="evaluate the query over a saved QueryResult (XML or JSON) instead of a server")
+    out = parser.add_argument_group("output")
+    out.add_argument("--output", "-o", choices=("table", "json", "jsonl", "csv"), help="output format (default table)")
+    out.add_argument("--fields", "-f", metavar="A,B,...", help="columns: attributes, fields, paths (Result/Message)")
+    out.add_argument("--links", action="store_true", help="include each entity's links in json/jsonl output")
+    out.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    out.add_argument("--verbose", "-v", action="store_true", help="log requests to stderr (never secrets)")
+    out.add_argument("--em-version", metavar="V", help="Enterprise Manager version to check the query against")
+
+
+def _nonneg(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be >= 0")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be >= 1")
+    return value
+
+
+def _error(message: str) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+
+
+def _note(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    import fel
+    from fel.client.errors import ClientError, redact
+    from fel.diagnostics import FelError, Severity, render_text
+
+    if args.verbose:
+        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="fel: %(name)s: %(message)s")
+    try:
+        text = read_text_arg(args.text)
+    except OSError as exc:
+        _error(f"cannot read the query: {exc}")
+        return 2
+    diags = fel.check(text, type=args.type, em_version=args.em_version)
+    shown = [d for d in diags if d.severity is not Severity.INFO]
+    if shown:
+        print(render_text(shown, text, color=use_color(sys.stderr)), file=sys.stderr)
+    if any(d.severity is Severity.ERROR for d in diags):
+        return 1
+    try:
+        if args.offline:
+            return _run_offline(args, text)
+        return _run_live(args, text)
+    except FelError as exc:
+        print(render_text(exc.diagnostics, text, color=use_color(sys.stderr)), file=sys.stderr)
+        return 1
+    except ClientError as exc:
+        _error(str(exc))
+        return exc.exit_code
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        _error(redact(f"{exc}"))
+        return 3
+
+
+def _writer(args: argparse.Namespace, default_output: str | None) -> Any:
+    from fel.client.output import make_writer
+
+    return make_writer(sys.stdout, args.output or default_output or "table", args.fields, links=args.links)
+
+
+def _run_offline(args: argparse.Namespace, text: str) -> int:
+    import fel
+    from fel.client.offline import load_saved, run_offline
+
+    compiled = fel.compile_query(text, type=args.type, em_version=args.em_version)
+    page = load_saved(args.offline)
+    result = run_offline(page.entities, compiled, limit=args.limit)
+    writer = _writer(args, None)
+    writer.write(result.entities)
+    writer.close()
+    for note in result.notes:
+        _note(note)
+    return 0
+
+
+def _run_live(args: argparse.Namespace, text: str) -> int:
+    import fel
+    from fel.client.config import load_profile, resolve_password
+    from fel.client.errors import ConfigError
+    from fel.client.session import Client, normalize_base
+
+    profile = load_profile(args.profile, path=args.config)
+    url = args.url or profile.url
+    user = args.user or profile.user
+    if not url:
+        raise ConfigError("no server: give --url URL --user U, or --profile P (see docs/client.md)")
+    if not user:
+        raise ConfigError("no user name: give --user U or set user in the profile")
+    base = normalize_base(url)
+    password_env = args.password_env or profile.password_env
+    compiled = fel.compile_query(text, base=base, type=args.type, em_version=args.em_version)
+    em_format = compiled.format or args.em_format or profile.format or "Entities"
+    timeout = profile.timeout or (5.0, 60.0)
+    if args.timeout:
+        timeout = (min(timeout[0], args.timeout), args.timeout)
+
+    def password() -> str:
+        return resolve_password(user=user, base_url=base, password_env=password_env)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        client = Client(
+            base, user, password,
+            verify=not args.insecure and profile.verify,
+            ca_bundle=args.ca_bundle or profile.ca_bundle,
+            timeout=timeout, wire=args.wire or profile.wire or "xml",
+        )
+    for w in caught:
+        _note(f"warning: {w.message}")
+    progress = _Progress(enabled=not args.no_progress and sys.stderr.isatty())
+    writer = _writer(args, profile.output)
+    try:
+        stream = client.query(compiled, limit=args.limit, all=args.all, page=args.page,
+                              format=em_format, on_page=progress.update, warn=False)
+        for page in stream.pages():
+            progress.clear()
+            remaining = None if args.limit is None else args.limit - writer.count
+            batch = page.entities if remaining is None else page.entities[:max(0, remaining)]
+            stream.entities_yielded += len(batch)
+            writer.write(batch)
+            progress.redraw()
+        progress.clear()
+        writer.close()
+    finally:
+        progress.clear()
+        client.close()
+    if stream.truncated:
+        _note("warning: the query has no pageSize, so Enterprise Manager returned only its first page"
+              f" of 100 (of {stream.pages_count} pages); use --all, --limit N or a pageSize")
+    elif stream.more and not args.all and args.limit is None:
+        total = f" of {stream.pages_count}" if stream.pages_count else ""
+        _note(f"page {stream.last_page.page_num if stream.last_page else 1}{total}; more pages exist (--all fetches them)")
+    return 0
+
+
+class _Progress:
+    """A one-line progress bar on stderr for multi-page fetches (only on a terminal)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.text = ""
+        self.shown = False
+
+    def update(self, stream: Any, page: Any) -> None:
+        if not self.enabled or not page.pages_count or page.pages_count < 2 or stream.single:
+            return
+        done = page.page_num or stream.pages_fetched
+        total = page.pages_count
+        width = 30
+        filled = int(width * done / total) if total else 0
+        self.text = f"[{'#' * filled}{'.' * (width - filled)}] page {done}/{total}"
+
+    def redraw(self) -> None:
+        if self.enabled and self.text:
+            sys.stderr.write("\r" + self.text)
+            sys.stderr.flush()
+            self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * len(self.text) + "\r")
+            sys.stderr.flush()
+            self.shown = False

@@ -1,0 +1,63 @@
+"""The live client: run queries against Enterprise Manager and get entities back.
+
+::
+
+    from fel.client import Client
+    with Client("https://em:9398/api/", "DOMAIN\\\\user", password=...) as em:
+        for entity in em.query("Job where JobType == Backup", all=True):
+            print(entity.name, entity.get("Platform"))
+
+Names are loaded lazily: ``fel.client.decode`` (offline decoding) does not import requests.
+
+=====================  ===========================================================
+``Client``             session, queries, paging (:mod:`fel.client.session`)
+``Entity``, ``Link``   the entity model (:mod:`fel.client.entity`)
+``Page``               one decoded QueryResult (:mod:`fel.client.decode`)
+``ResultStream``       the paging iterator (:mod:`fel.client.paging`)
+``load_profile``       profiles from the config file (:mod:`fel.client.config`)
+errors                 :mod:`fel.client.errors` (``ClientError`` and subclasses)
+=====================  ===========================================================
+"""
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_LAZY = {
+    "Client": "session", "normalize_base": "session",
+    "Entity": "entity", "Link": "entity",
+    "Page": "decode", "decode_page": "decode", "decode_document": "decode",
+    "ResultStream": "paging", "TruncatedResultWarning": "paging",
+    "Profile": "config", "load_profile": "config", "load_config": "config", "config_path": "config",
+    "TransportPolicy": "transport", "InsecureConnectionWarning": "transport",
+    "ClientError": "errors", "ConfigError": "errors", "ConnectFailed": "errors", "TlsFailed": "errors",
+    "TimedOut": "errors", "WrongService": "errors", "AuthFailed": "errors", "Forbidden": "errors",
+    "ApiError": "errors", "QueryRejected": "errors", "DecodeError": "errors", "BodyTooLarge": "errors",
+    "UnexpectedContentType": "errors", "HostileBody": "errors",
+}
+
+__all__ = sorted(_LAZY)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .config import Profile, config_path, load_config, load_profile
+    from .decode import Page, decode_document, decode_page
+    from .entity import Entity, Link
+    from .errors import (ApiError, AuthFailed, BodyTooLarge, ClientError, ConfigError, ConnectFailed, DecodeError,
+                         Forbidden, HostileBody, QueryRejected, TimedOut, TlsFailed, UnexpectedContentType,
+                         WrongService)
+    from .paging import ResultStream, TruncatedResultWarning
+    from .session import Client, normalize_base
+    from .transport import InsecureConnectionWarning, TransportPolicy
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'fel.client' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"fel.client.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,140 @@
+"""JSON bodies → :class:`~fel.client.entity.Entity` objects.
+
+EM's JSON mirrors its XML: lists are nested twice (``{"Refs": {"Refs": [...]}}``), absent
+parts are ``null`` (v10/v11) or omitted (9.5 U4, v13), v13 writes camelCase keys
+(``entities``, ``pagingInfo``, ``href``) where 12.x writes PascalCase. Keys are normalised to
+the XML spelling (``uid`` → ``UID``, ``pagingInfo`` → ``PagingInfo``) so one entity model fits
+both formats.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+from .entity import Entity, Link, coerce_json
+from .errors import DecodeError, HostileBody
+
+__all__ = ["parse_json", "pascal", "unwrap_list", "entity_from_json", "links_from_json", "norm_dict"]
+
+_SPECIAL = {"uid": "UID", "id": "Id", "#text": "#text"}
+_pascal_cache: dict[str, str] = {}
+
+#: Root attributes of an entity, when its type is unknown to the schema.
+DEFAULT_ATTRIBUTES = frozenset({"UID", "Name", "Type", "Href"})
+
+
+def pascal(key: str) -> str:
+    """``pagingInfo`` → ``PagingInfo``, ``uid`` → ``UID``; PascalCase keys pass unchanged."""
+    try:
+        return _pascal_cache[key]
+    except KeyError:
+        out = _SPECIAL.get(key) or (key[:1].upper() + key[1:])
+        if len(_pascal_cache) < 8192:
+            _pascal_cache[key] = out
+        return out
+
+
+def parse_json(body: bytes) -> Any:
+    """The decoded JSON of ``body`` (a UTF-8 BOM is allowed); :class:`DecodeError` otherwise."""
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DecodeError(f"the JSON response is not UTF-8 (byte {exc.start})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DecodeError(f"malformed JSON in the response: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:
+        raise HostileBody("refused a JSON body nested too deeply") from None
+    except ValueError as exc:  # e.g. integers beyond the int-digits limit
+        raise DecodeError(f"unreadable JSON in the response: {exc}") from None
+
+
+def norm_dict(d: dict[str, Any]) -> dict[str, Any]:
+    """``d`` with its keys in PascalCase (one level)."""
+    return {pascal(k): v for k, v in d.items()}
+
+
+def unwrap_list(value: Any) -> list[Any]:
+    """The items of an EM JSON list, nested once or twice: ``[...]``, ``{"X": [...]}``,
+    ``{"X": {"X": [...]}}``; ``null`` and absent give []. Several keys: every list is joined."""
+    depth = 0
+    while isinstance(value, dict) and depth < 3:
+        if any(pascal(k) in ("Href", "UID", "Type", "Rel") for k in value):
+            return [value]  # a lone object where a list was expected
+        lists = [v for v in value.values() if v is not None]
+        if not lists:
+            return []
+        if len(lists) == 1:
+            value = lists[0]
+        else:
+            out: list[Any] = []
+            for v in lists:
+                out.extend(unwrap_list(v))
+            return out
+        depth += 1
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    raise DecodeError(f"expected a list in the JSON response, found {type(value).__name__}")
+
+
+def links_from_json(value: Any) -> tuple[Link, ...]:
+    out = []
+    for item in unwrap_list(value):
+        if not isinstance(item, dict):
+            raise DecodeError("a JSON link is not an object")
+        d = norm_dict(item)
+        out.append(Link(_s(d.get("Rel")), _s(d.get("Href")), _s(d.get("Type")), _s(d.get("Name"))))
+    return tuple(out)
+
+
+def _s(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def generic_json(value: Any) -> Any:
+    """A nested JSON value with keys normalised and strings typed by form."""
+    if isinstance(value, dict):
+        return {pascal(k): generic_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [generic_json(v) for v in value]
+    return coerce_json(value)
+
+
+def entity_from_json(
+    item: Any,
+    kind: str,
+    hints_for: Callable[[str | None], dict[str, str | None]],
+    attributes_for: Callable[[str | None], frozenset[str]],
+    element: str | None = None,
+) -> Entity:
+    """One entity (or reference) object of a JSON answer."""
+    if not isinstance(item, dict):
+        raise DecodeError(f"an entity in the JSON response is a {type(item).__name__}, not an object")
+    type_value = item.get("Type", item.get("type"))
+    type_name = None if type_value is None else str(type_value)
+    attr_names = DEFAULT_ATTRIBUTES if kind == "reference" else attributes_for(type_name)
+    hints = hints_for(type_name)
+    attrs: dict[str, str] = {}
+    fields: dict[str, Any] = {}
+    links: tuple[Link, ...] = ()
+    for raw_key, value in item.items():
+        key = pascal(raw_key)
+        if key == "Links":
+            links = links_from_json(value)
+        elif key in attr_names:
+            if value is not None:
+                attrs[key] = value if isinstance(value, str) else _scalar_text(value)
+        elif isinstance(value, (dict, list)):
+            fields[key] = generic_json(value)
+        else:
+            fields[key] = coerce_json(value, hints.get(key))
+    return Entity(attrs, fields, links, kind=kind, element=element)
+
+
+def _scalar_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

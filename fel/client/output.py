@@ -1,0 +1,172 @@
+"""Printing entities: table, json, jsonl, csv (used by ``fel run`` and the REPL).
+
+``json`` and ``jsonl`` carry each entity's attributes (``UID``, ``Name``, ``Type``, ``Href``)
+and fields, datetimes as ISO 8601 with ``Z``. ``--fields`` picks columns by attribute or
+field name, nested path (``Result/Message``), link value (``link:Up:JobReference@Name``) or
+filter field name (``CreationTime`` finds ``CreationTimeUTC`` through the schema).
+
+``json``/``jsonl`` stream; ``csv`` takes its columns from the first page it sees (later
+extra fields are left out); ``table`` collects the rows to size its columns.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from datetime import datetime
+from typing import Any, Iterable, Sequence, TextIO
+
+from .entity import Entity, format_datetime, to_jsonable
+
+__all__ = ["value_for", "cell", "EntityWriter", "make_writer", "default_columns"]
+
+_MISSING = object()
+CELL_WIDTH = 48
+
+
+def value_for(entity: Entity, name: str, default: Any = None) -> Any:
+    """The value of column ``name`` for ``entity``: an attribute, field, path or link value,
+    else the schema element of the filter field ``name`` for the entity's type."""
+    value = entity.get(name, _MISSING)
+    if value is not _MISSING:
+        return value
+    element = _schema_element(entity.type, name)
+    if element is not None and element != name:
+        return entity.get(element, default)
+    return default
+
+
+def _schema_element(type_name: str | None, field_name: str) -> str | None:
+    if not type_name:
+        return None
+    from .decode import _schema_type
+
+    qtype = _schema_type(type_name)
+    field = qtype.field(field_name) if qtype is not None else None
+    return field.element if field is not None else None
+
+
+def cell(value: Any) -> str:
+    """A value as text for a table or CSV cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(to_jsonable(value), ensure_ascii=False, separators=(",", ":"))
+    return str(value)
+
+
+def default_columns(entities: Sequence[Entity]) -> list[str]:
+    """Columns for a table without ``--fields``: Name, then the scalar fields in order of first
+    appearance (references: Name, Type, UID)."""
+    if not entities:
+        return ["Name"]
+    if all(e.kind == "reference" for e in entities):
+        return ["Name", "Type", "UID"]
+    cols = ["Name"] if any(e.name is not None for e in entities) else []
+    seen = set(cols)
+    for e in entities:
+        for key, value in e.fields.items():
+            if key not in seen and not isinstance(value, (dict, list)):
+                seen.add(key)
+                cols.append(key)
+    if not cols:
+        cols = ["Type", "Href"]
+    return cols
+
+
+def _csv_columns(entities: Sequence[Entity]) -> list[str]:
+    cols: list[str] = []
+    seen: set[str] = set()
+    for key in ("UID", "Name", "Type", "Href"):
+        if any(key in e.attributes for e in entities):
+            cols.append(key)
+            seen.add(key)
+    for e in entities:
+        for key in list(e.attributes) + list(e.fields):
+            if key not in seen:
+                seen.add(key)
+                cols.append(key)
+    return cols
+
+
+class EntityWriter:
+    """Writes entities to a stream in one output format; call :meth:`write` per page or
+    entity batch and :meth:`close` at the end."""
+
+    def __init__(self, out: TextIO, fmt: str, fields: Sequence[str] | None = None, *, links: bool = False) -> None:
+        if fmt not in ("table", "json", "jsonl", "csv"):
+            raise ValueError(f"unknown output format {fmt!r}")
+        self.out = out
+        self.fmt = fmt
+        self.fields = list(fields) if fields else None
+        self.links = links
+        self.count = 0
+        self._rows: list[Entity] = []
+        self._csv: Any = None
+        self._columns: list[str] | None = self.fields
+
+    def _record(self, entity: Entity) -> dict[str, Any]:
+        if self.fields is None:
+            return entity.to_dict(links=self.links)
+        return {name: to_jsonable(value_for(entity, name)) for name in self.fields}
+
+    def write(self, entities: Iterable[Entity]) -> None:
+        batch = list(entities)
+        if not batch:
+            return
+        if self.fmt == "table":
+            self._rows.extend(batch)
+        elif self.fmt == "jsonl":
+            for e in batch:
+                self.out.write(json.dumps(self._record(e), ensure_ascii=False) + "\n")
+        elif self.fmt == "json":
+            for e in batch:
+                self.out.write(("[\n  " if self.count == 0 else ",\n  ")
+                               + json.dumps(self._record(e), ensure_ascii=False))
+                self.count += 1
+            return
+        elif self.fmt == "csv":
+            if self._csv is None:
+                self._columns = self._columns or _csv_columns(batch)
+                self._csv = csv.writer(self.out, lineterminator="\n")
+                self._csv.writerow(self._columns)
+            for e in batch:
+                self._csv.writerow([cell(value_for(e, c)) for c in self._columns or ()])
+        self.count += len(batch)
+        self.out.flush() if self.fmt != "table" else None
+
+    def close(self) -> None:
+        if self.fmt == "json":
+            self.out.write("[]\n" if self.count == 0 else "\n]\n")
+        elif self.fmt == "table":
+            self._table()
+        elif self.fmt == "csv" and self._csv is None and self.fields:
+            csv.writer(self.out, lineterminator="\n").writerow(self.fields)
+        self.out.flush()
+
+    def _table(self) -> None:
+        rows = self._rows
+        if not rows:
+            return
+        cols = self.fields or default_columns(rows)
+        cells = [[_clip(cell(value_for(e, c))) for c in cols] for e in rows]
+        widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(cols)]
+        self.out.write("  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip() + "\n")
+        self.out.write("  ".join("-" * w for w in widths) + "\n")
+        for r in cells:
+            self.out.write("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() + "\n")
+
+
+def _clip(text: str) -> str:
+    text = text.replace("\n", " ").replace("\r", " ")
+    return text if len(text) <= CELL_WIDTH else text[: CELL_WIDTH - 1] + "…"
+
+
+def make_writer(out: TextIO, fmt: str, fields: str | Sequence[str] | None = None, *, links: bool = False) -> EntityWriter:
+    """An :class:`EntityWriter`; ``fields`` may be a comma-separated string."""
+    if isinstance(fields, str):
+        fields = [f.strip() for f in fields.split(",") if f.strip()]
+    return EntityWriter(out, fmt, fields, links=links)

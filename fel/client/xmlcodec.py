@@ -1,0 +1,173 @@
+"""XML bodies → :class:`~fel.client.entity.Entity` objects, with a hardened lxml parser.
+
+The parser never resolves entities, never loads a DTD, never touches the network and refuses
+huge trees; a body declaring a DOCTYPE is rejected before and after parsing (EM never sends
+one). The caller enforces the byte limit before the body reaches here.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any, Callable
+
+from lxml import etree
+
+from .entity import Entity, Link, coerce_text
+from .errors import DecodeError, HostileBody
+
+__all__ = ["parse_xml", "local_name", "entity_from_xml", "links_from_xml", "generic_value"]
+
+_local_cache: dict[str, str] = {}
+_tls = threading.local()
+_DOCTYPE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+_XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
+
+
+def _parser() -> etree.XMLParser:
+    parser = getattr(_tls, "parser", None)
+    if parser is None:
+        parser = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            huge_tree=False,
+            remove_blank_text=True,
+            remove_comments=True,
+            remove_pis=True,
+            collect_ids=False,
+        )
+        _tls.parser = parser
+    return parser
+
+
+def parse_xml(body: bytes) -> Any:
+    """The root element of ``body``; :class:`HostileBody` for DTDs, :class:`DecodeError` for
+    anything that is not well-formed XML."""
+    m = _ROOT_START.search(body, 0, 65536)
+    prolog = body[: m.start()] if m else body[:65536]
+    if _DOCTYPE.search(prolog):
+        raise HostileBody("refused an XML body with a DOCTYPE or entity declarations (EM never sends one)")
+    try:
+        root = etree.fromstring(body, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise DecodeError(f"malformed XML in the response: {_syntax_message(exc)}") from None
+    except (ValueError, MemoryError) as exc:
+        raise DecodeError(f"unreadable XML in the response: {exc}") from None
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise HostileBody("refused an XML body with a DOCTYPE or entity declarations (EM never sends one)")
+    return root
+
+
+def _syntax_message(exc: etree.XMLSyntaxError) -> str:
+    msg = str(exc.msg or exc).strip()
+    line = getattr(exc, "lineno", None) or (exc.position[0] if getattr(exc, "position", None) else None)
+    return f"{msg} (line {line})" if line and "line" not in msg else msg
+
+
+def local_name(tag: Any) -> str:
+    """``{namespace}Name`` → ``Name`` (cached; comments and other non-elements give "")."""
+    try:
+        return _local_cache[tag]
+    except KeyError:
+        if not isinstance(tag, str):
+            return ""
+        name = tag.rpartition("}")[2]
+        if len(_local_cache) < 4096:
+            _local_cache[tag] = name
+        return name
+    except TypeError:
+        return ""
+
+
+def links_from_xml(el: Any) -> tuple[Link, ...]:
+    out = []
+    for link in el:
+        a = link.attrib
+        out.append(Link(a.get("Rel"), a.get("Href"), a.get("Type"), a.get("Name")))
+    return tuple(out)
+
+
+def _attributes(el: Any) -> dict[str, str]:
+    attrs = dict(el.attrib)
+    if attrs and any(k[0] == "{" for k in attrs):
+        attrs = {k.rpartition("}")[2]: v for k, v in attrs.items() if not k.startswith("{http://www.w3.org/")}
+    return attrs
+
+
+def generic_value(el: Any) -> Any:
+    """A nested element as a value: a dict of its attributes (typed by form) and children
+    (repeated children become lists); text beside attributes goes under ``#text``; an element
+    with ``xsi:nil="true"`` is None."""
+    attrib = el.attrib
+    if len(el) == 0 and not attrib:
+        text = el.text
+        return "" if text is None else coerce_text(text)
+    if attrib.get(_XSI_NIL) == "true":
+        return None
+    out: dict[str, Any] = {}
+    for k, v in attrib.items():
+        if k[0] == "{":
+            continue
+        out[k] = coerce_text(v)
+    for child in el:
+        name = local_name(child.tag)
+        if not name:
+            continue
+        _put(out, name, generic_value(child))
+    if len(el) == 0 and el.text is not None and el.text.strip():
+        out["#text"] = coerce_text(el.text)
+    return out
+
+
+def _put(out: dict[str, Any], name: str, value: Any) -> None:
+    if name in out:
+        prev = out[name]
+        if isinstance(prev, _Repeated):
+            prev.append(value)
+        else:
+            out[name] = _Repeated((prev, value))
+    else:
+        out[name] = value
+
+
+class _Repeated(list):
+    """A list made from repeated elements (distinguishes it from a value that is a list)."""
+
+
+def entity_from_xml(el: Any, kind: str, hints_for: Callable[[str | None], dict[str, str | None]]) -> Entity:
+    """One entity element (``<BackupJobSession Type=... UID=...>``) or ``<Ref>``."""
+    attrs = _attributes(el)
+    hints = hints_for(attrs.get("Type"))
+    fields: dict[str, Any] = {}
+    links: tuple[Link, ...] = ()
+    cache = _local_cache
+    for child in el:
+        tag = child.tag
+        try:
+            name = cache[tag]
+        except (KeyError, TypeError):
+            name = local_name(tag)
+            if not name:
+                continue
+        if name == "Links":
+            links = links_from_xml(child)
+            continue
+        if len(child) or child.attrib:
+            value = generic_value(child)
+        else:
+            text = child.text
+            if text is None:
+                value = ""
+            else:
+                value = coerce_text(text, hints.get(name))
+        if name in fields:
+            _put(fields, name, value)
+        else:
+            fields[name] = value
+    for key, value in fields.items():
+        if isinstance(value, _Repeated):
+            fields[key] = list(value)
+    return Entity(attrs, fields, links, kind=kind, element=local_name(el.tag))
