@@ -13,7 +13,8 @@ An :class:`Entity` is what EM returns for one object: a full entity (``format=En
 
 Values are typed from the schema where fel knows the field (a ``JobName`` of ``2024`` stays a
 string) and from their form otherwise (``true``/``false``, integers without leading zeros,
-ISO timestamps with ``Z`` or an offset). ``1753-01-01T00:00:00Z`` is EM's "never"; it is kept
+plain decimals such as ``12.5``, ISO timestamps with ``Z`` or an offset). The same rules
+type XML text and JSON strings, so both formats give equal entities. ``1753-01-01T00:00:00Z`` is EM's "never"; it is kept
 as that datetime (see :data:`NEVER`).
 """
 from __future__ import annotations
@@ -31,6 +32,7 @@ ATTRIBUTE_ORDER = ("UID", "Name", "Type", "Href")
 
 _INT = re.compile(r"-?(?:0|[1-9][0-9]{0,18})\Z")
 _DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?\Z")
+_PLAIN_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]{0,14})\.[0-9]{1,15}\Z")
 _DATETIME = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?"
     r"(Z|[+-][0-9]{2}:?[0-9]{2})\Z"
@@ -78,10 +80,12 @@ def coerce_text(text: str, kind: str | None = None) -> Any:
         if c.isdigit() or c == "-":
             if _INT.match(text):
                 return int(text)
-            if len(text) >= 20 and text[4] == "-":
+            if len(text) >= 20 and text[4:5] == "-":
                 dt = parse_datetime(text)
                 if dt is not None:
                     return dt
+            elif _PLAIN_DECIMAL.match(text):
+                return float(text)
         return text
     if kind == "datetime":
         dt = parse_datetime(text)

@@ -200,11 +200,12 @@ class Transport:
         chain = _chain(exc)
         if isinstance(exc, requests.exceptions.SSLError):
             reason = _ssl_reason(chain)
-            if "wrong version number" in reason.lower() or "record layer failure" in reason.lower() or "unknown protocol" in reason.lower():
+            low = reason.lower().replace("_", " ")
+            if any(w in low for w in ("wrong version number", "record layer failure", "unknown protocol", "http request")):
                 return TlsFailed(f"TLS handshake with {where} failed ({reason}): the port does not speak HTTPS",
                                  request=info, hint=hint)
             return TlsFailed(
-                f"TLS verification of {where} failed: {reason}", request=info,
+                f"TLS verification of {where} failed: certificate not trusted ({reason})", request=info,
                 hint=hint or "give the server's CA with --ca-bundle FILE (or ca_bundle in the profile);"
                              " --insecure skips verification",
             )

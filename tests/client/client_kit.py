@@ -55,6 +55,7 @@ DROP = "drop"  # close the connection without answering
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
 
     def log_message(self, *args: Any) -> None:  # keep test output quiet
         pass
