@@ -1,0 +1,227 @@
+"""The emulator's dataset: a deterministic Veeam estate for all 48 query types.
+
+``Dataset(seed=…, scale=…, now=…)`` describes a realistic estate — backup servers, their
+repositories and managed servers, jobs and the VMs in them, weeks of job sessions with task
+sessions, backups with restore points and files, replicas, CDP, Cloud Connect, NAS, agents …
+Entities are generated lazily, one *family* of related types at a time, each family from its
+own random stream (``seed`` + family name), so what a type contains never depends on which
+type was asked for first. Times are UTC and relative to ``now`` (plus a few records pinned at
+the dates of Veeam's doc examples). ``scale`` multiplies the number of jobs (and so sessions);
+the default (1) gives four backup servers, ~60 jobs and a few thousand job sessions.
+"""
+from __future__ import annotations
+
+import random
+import re
+import threading
+import uuid
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Iterable
+
+from ..schema import QueryType, load_schema
+from .model import Entity, Link
+from .render import DOWN_LINKS
+
+__all__ = ["Dataset", "Builder", "FAMILIES"]
+
+#: query type -> family that builds it (see the gen_* modules).
+FAMILIES: dict[str, str] = {}
+_BUILDERS: dict[str, Callable[["Builder"], None]] = {}
+
+
+def family(name: str, types: Iterable[str]):
+    """Register a family builder for ``types`` (used by the gen_* modules)."""
+    def register(fn: Callable[["Builder"], None]):
+        for t in types:
+            FAMILIES[t] = name
+        _BUILDERS[name] = fn
+        return fn
+    return register
+
+
+class Builder:
+    """What a family builder gets: its random stream, ``now``, the dataset and ``make``."""
+
+    def __init__(self, ds: "Dataset", name: str) -> None:
+        self.ds = ds
+        self.name = name
+        self.rng = random.Random(f"fel-emulator:{ds.seed}:{name}")
+        self.now = ds.now
+        self.scale = ds.scale
+        self._schema = load_schema()
+
+    def guid(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def count(self, base: float, minimum: int = 1) -> int:
+        """``base`` scaled, at least ``minimum``."""
+        return max(minimum, round(base * self.scale))
+
+    def up(self, target: Entity, link_type: str | None = None, rel: str = "Up") -> Link:
+        """A link to ``target``; its Type defaults to the target's reference type."""
+        if link_type is None:
+            qt = self._schema.type(target.type)
+            link_type = qt.reference_type or target.type
+        return Link(rel, link_type, target)
+
+    def make(self, type_name: str, fields: dict[str, Any], *, id: str | None = None,
+             parent: Entity | None = None, extras: dict[str, Any] | None = None,
+             links: Iterable[Link] = ()) -> Entity:
+        """Create and register an entity. Its ``@UID`` field defaults to ``<uid_prefix><id>``;
+        fields read from links (``link:Up:BackupServerReference@Name`` …) are filled from
+        ``links``. ``parent`` fills the ``{ID}`` of templated resource paths."""
+        qtype = self._schema.type(type_name)
+        ident = id or self.guid()
+        coll = qtype.collection_resource or "/" + qtype.name
+        if "{ID}" in coll:
+            if parent is None:
+                raise ValueError(f"{type_name} needs a parent for {coll}")
+            coll = coll.replace("{ID}", parent.id)
+        links = tuple(links)
+        for f in qtype.fields:
+            if f.name in fields:
+                continue
+            el = f.element or ""
+            if el == "@UID":
+                fields[f.name] = (qtype.uid_prefix or "") + ident
+            elif el.startswith("link:"):
+                _, rel, rest = el.split(":", 2)
+                ltype, _, part = rest.partition("@")
+                for lk in links:
+                    if lk.rel == rel and lk.type == ltype:
+                        fields[f.name] = (lk.target.uid or lk.target.id) if part == "UID" else lk.target.name
+                        break
+        uid = f"{qtype.uid_prefix}{ident}" if qtype.uid_prefix else None
+        ent = Entity(qtype.name, ident, f"{coll}/{ident}", fields, extras or {}, links,
+                     has_reference=qtype.reference_type is not None, uid=uid)
+        self.ds._add(ent)
+        return ent
+
+    def pick(self, seq, k: int | None = None):
+        return self.rng.choice(seq) if k is None else self.rng.sample(list(seq), k)
+
+    def chance(self, p: float) -> bool:
+        return self.rng.random() < p
+
+
+def _default_now() -> datetime:
+    return datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+
+
+class Dataset:
+    """All entities, generated on first use. Thread-safe."""
+
+    def __init__(self, *, seed: int = 1, scale: float = 1.0, now: datetime | None = None) -> None:
+        if scale <= 0:
+            raise ValueError("scale must be above 0")
+        self.seed = seed
+        self.scale = scale
+        now = now or _default_now()
+        self.now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+        self.now = self.now.astimezone(timezone.utc)
+        self._by_type: dict[str, list[Entity]] = {}
+        self._by_path: dict[str, dict[str, Entity]] = {}
+        self._built: set[str] = set()
+        self._lock = threading.RLock()
+        #: Side information shared between families (job plans, VM lists …).
+        self.plans: dict[str, Any] = {}
+        self._children: dict[tuple[str, str], dict[int, list[Entity]]] = {}
+        schema = load_schema()
+        self._routes: list[tuple[re.Pattern[str], str]] = []
+        for t in schema:
+            coll = t.collection_resource or "/" + t.name
+            pattern = re.escape(coll).replace(re.escape("{ID}"), "[^/]+") + "/[^/]+"
+            self._routes.append((re.compile(pattern + "$", re.IGNORECASE), t.name))
+        self._collections = {(t.collection_resource or "").lower(): t.name for t in schema
+                             if t.collection_resource and "{ID}" not in t.collection_resource}
+
+    # ---- building --------------------------------------------------------------------------
+    def _add(self, ent: Entity) -> None:
+        self._by_type.setdefault(ent.type, []).append(ent)
+        self._by_path.setdefault(ent.type, {})[ent.path.lower()] = ent
+
+    def ensure(self, type_name: str) -> None:
+        fam = FAMILIES.get(type_name)
+        if fam is None or fam in self._built:
+            return
+        with self._lock:
+            if fam in self._built:
+                return
+            _load_generators()
+            _BUILDERS[fam](Builder(self, fam))
+            self._built.add(fam)
+
+    def entities(self, type_name: str) -> list[Entity]:
+        """Every entity of a query type (canonical name), in generation order. Read-only."""
+        _load_generators()
+        self.ensure(type_name)
+        return self._by_type.get(type_name, [])
+
+    def build_all(self) -> None:
+        _load_generators()
+        for t in load_schema():
+            self.ensure(t.name)
+
+    def count(self, type_name: str) -> int:
+        return len(self.entities(type_name))
+
+    # ---- lookups ---------------------------------------------------------------------------
+    def get(self, path: str) -> Entity | None:
+        """The entity whose resource path is ``path`` (``/backupSessions/<id>``), or None."""
+        for pattern, type_name in self._routes:
+            if pattern.match(path):
+                self.entities(type_name)
+                found = self._by_path.get(type_name, {}).get(path.lower())
+                if found is not None:
+                    return found
+        return None
+
+    def children(self, parent: Entity, child_type: str) -> list[Entity]:
+        """Entities of ``child_type`` that link to ``parent``."""
+        key = (parent.type, child_type)
+        index = self._children.get(key)
+        if index is None:
+            with self._lock:
+                index = {}
+                for ent in self.entities(child_type):
+                    for lk in ent.links:
+                        if lk.target.type == parent.type:
+                            index.setdefault(id(lk.target), []).append(ent)
+                self._children[key] = index
+        return index.get(id(parent), [])
+
+    def resolve(self, path: str) -> tuple[str, Any] | None:
+        """What a GET on ``path`` (below ``/api``) shows: ``("entity", Entity)``,
+        ``("list", (parent, child_type))`` or ``("collection", type_name)``; None if nothing."""
+        path = path.rstrip("/") or "/"
+        coll = self._collections.get(path.lower())
+        if coll is not None:
+            return ("collection", coll)
+        ent = self.get(path)
+        if ent is not None:
+            return ("entity", ent)
+        head, _, segment = path.rpartition("/")
+        parent = self.get(head) if head else None
+        if parent is not None:
+            for seg, _list_type, child in DOWN_LINKS.get(parent.type, ()):
+                if seg.lower() == segment.lower():
+                    return ("list", (parent, child))
+        return None
+
+    def find(self, type_name: str, **fields: Any) -> list[Entity]:
+        """Entities of a type whose fields equal the given values (for tests and examples)."""
+        return [e for e in self.entities(type_name) if all(e.fields.get(k) == v for k, v in fields.items())]
+
+    def qtype(self, type_name: str) -> QueryType:
+        return load_schema().type(type_name)
+
+
+def _load_generators() -> None:
+    """Import the family builders (they register themselves)."""
+    if _BUILDERS:
+        return
+    from . import gen_infra, gen_jobs, gen_points, gen_other  # noqa: F401
+
+
+def days_ago(now: datetime, days: float) -> datetime:
+    return now - timedelta(days=days)

@@ -1,0 +1,91 @@
+"""Logon sessions: tokens, idle expiry, logout.
+
+A session has a ``SessionId`` (a GUID, in the LogonSession body and the logout URL) and a token
+(base64 of 16 random bytes, the ``X-RestSvcSessionId`` header and cookie). Sessions expire
+after ``idle`` seconds without a request (EM: 15 minutes). Tokens are never logged.
+"""
+from __future__ import annotations
+
+import base64
+import secrets
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Callable
+
+__all__ = ["LogonSession", "SessionStore", "DEFAULT_IDLE"]
+
+DEFAULT_IDLE = 15 * 60.0
+
+
+@dataclass(slots=True)
+class LogonSession:
+    token: str
+    session_id: str
+    user: str
+    last_used: float
+
+    def __repr__(self) -> str:  # never show the token
+        return f"LogonSession(session_id={self.session_id!r}, user={self.user!r})"
+
+
+class SessionStore:
+    """Thread-safe store of live sessions."""
+
+    def __init__(self, idle: float = DEFAULT_IDLE, clock: Callable[[], float] = time.monotonic) -> None:
+        self.idle = idle
+        self.clock = clock
+        self._by_token: dict[str, LogonSession] = {}
+        self._lock = threading.Lock()
+
+    def create(self, user: str) -> LogonSession:
+        token = base64.b64encode(secrets.token_bytes(16)).decode("ascii")
+        session = LogonSession(token, str(uuid.uuid4()), user, self.clock())
+        with self._lock:
+            self._expire()
+            self._by_token[token] = session
+        return session
+
+    def lookup(self, token: str | None) -> LogonSession | None:
+        """The live session of ``token`` (its idle clock restarts), or None."""
+        if not token:
+            return None
+        with self._lock:
+            session = self._by_token.get(token)
+            if session is None:
+                return None
+            now = self.clock()
+            if now - session.last_used > self.idle:
+                del self._by_token[token]
+                return None
+            session.last_used = now
+            return session
+
+    def by_id(self, session_id: str) -> LogonSession | None:
+        with self._lock:
+            self._expire()
+            return next((s for s in self._by_token.values() if s.session_id.lower() == session_id.lower()), None)
+
+    def sessions_of(self, user: str) -> list[LogonSession]:
+        with self._lock:
+            self._expire()
+            return [s for s in self._by_token.values() if s.user == user]
+
+    def delete(self, session_id: str) -> bool:
+        with self._lock:
+            for token, s in list(self._by_token.items()):
+                if s.session_id.lower() == session_id.lower():
+                    del self._by_token[token]
+                    return True
+        return False
+
+    def __len__(self) -> int:
+        with self._lock:
+            self._expire()
+            return len(self._by_token)
+
+    def _expire(self) -> None:
+        now = self.clock()
+        for token in [t for t, s in self._by_token.items() if now - s.last_used > self.idle]:
+            del self._by_token[token]
