@@ -13,6 +13,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from ..diagnostics import Diagnostic, FelError, Fix, make
 from ..span import Span
 from .ast import And, Comparison, Expr, Membership, Name, Not, Number, Or, Param, Query, Sep, Sort, Value
+from .fastpath import fast_filter, quote_depth
 from .grammar import get_lark
 
 __all__ = ["parse_filter", "parse_statement", "SyntaxProblem", "MAX_INPUT", "MAX_DEPTH", "depth_problem"]
@@ -192,18 +193,7 @@ def _describe(tok: Token | None, text: str, pos: int) -> str:
 
 def _outside_quotes_depth(text: str) -> tuple[int, int]:
     """(maximum parenthesis depth, final balance) outside double quotes."""
-    depth = best = 0
-    in_q = False
-    for ch in text:
-        if ch == '"':
-            in_q = not in_q
-        elif not in_q:
-            if ch == "(":
-                depth += 1
-                best = max(best, depth)
-            elif ch == ")":
-                depth -= 1
-    return best, depth
+    return quote_depth(text)
 
 
 def depth_problem(text: str, offset: int = 0) -> Diagnostic | None:
@@ -305,7 +295,8 @@ def parse_filter(text: str) -> Expr:
     """
     if not text.strip():
         raise SyntaxProblem([make("FEL010", Span(0, len(text)), "the filter is empty")], text)
-    return _parse(text, "filter")
+    tree = fast_filter(text, MAX_INPUT, MAX_DEPTH)  # plain EM filters; None: let the grammar decide
+    return tree if tree is not None else _parse(text, "filter")
 
 
 def parse_statement(text: str) -> Query:
