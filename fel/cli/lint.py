@@ -1,0 +1,128 @@
+"""``fel lint``: find, explain and fix mistakes in stored Enterprise Manager queries.
+
+Exit codes: 0 nothing at or above ``--fail-level`` (or ``--exit-zero``), 1 findings, 2 usage
+or configuration errors (unknown rule codes and missing paths included).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+__all__ = ["configure", "run"]
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = ("Lint EM queries stored in files: plain query lists (one per line) and the "
+                          "string literals of scripts (.py .ps1 .sh .php .js .ts .go .cs .pl .rb .yaml "
+                          ".json .md …). Directories are walked (.gitignore respected).")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .); - reads stdin")
+    parser.add_argument("--format", choices=("full", "concise", "json", "sarif", "github"), default=None,
+                        help="output format (default: full; github under GitHub Actions)")
+    parser.add_argument("--em-version", metavar="V", help="Enterprise Manager version the queries target (e.g. 12, 9.5u4)")
+    parser.add_argument("--select", action="append", metavar="CODES",
+                        help="enable only these codes, prefixes (FEL1) or rule names; comma-separated, repeatable")
+    parser.add_argument("--extend-select", action="append", metavar="CODES", help="enable these codes in addition")
+    parser.add_argument("--ignore", action="append", metavar="CODES", help="disable these codes")
+    parser.add_argument("--fix", action="store_true", help="apply safe fixes in place")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    parser.add_argument("--fail-level", choices=("error", "warning", "info"),
+                        help="lowest severity that makes the exit code 1 (default: info, any finding)")
+    parser.add_argument("--stdin-filename", metavar="NAME", help="file name for input read from stdin (language, per-file ignores)")
+    parser.add_argument("--config", metavar="PYPROJECT", help="read [tool.fel.lint] from this file")
+    parser.add_argument("--isolated", action="store_true", help="ignore configuration files")
+    parser.add_argument("--no-comments", action="store_true", help="do not lint URLs and code in comments")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+
+def _err(message: str) -> int:
+    print(f"fel lint: error: {message}", file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    from fel.lint import fix_text, lint_text
+
+    from ._common import use_color
+    from fel.lint.config import ConfigError, find_config, load_config
+    from fel.lint.output import fails, render
+    from fel.lint.sources import decode_bytes, iter_files, read_source, write_source
+
+    paths = list(args.paths) or ["."]
+    missing = [p for p in paths if p != "-" and not os.path.exists(p)]
+    if missing:
+        return _err(f"no such file or directory: {', '.join(missing)}")
+    if paths.count("-") > 1:
+        return _err("`-` (stdin) may be given once")
+    try:
+        config_path = None
+        if args.config:
+            if not os.path.isfile(args.config):
+                return _err(f"--config: no such file: {args.config}")
+            config_path = args.config
+        elif not args.isolated:
+            starts = [os.path.commonpath([os.path.abspath(p) for p in paths if p != "-"])] if any(p != "-" for p in paths) else []
+            starts = [s if os.path.isdir(s) else os.path.dirname(s) for s in starts] + [os.getcwd()]
+            config_path = find_config(starts)
+        settings = load_config(config_path, select=args.select, ignore=args.ignore, extend_select=args.extend_select,
+                               em_version=args.em_version, fail_level=args.fail_level)
+    except ConfigError as err:
+        return _err(str(err))
+    if args.no_comments:
+        settings.comments = False
+    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full")
+    color = args.color == "always" or (args.color == "auto" and use_color(sys.stdout))
+
+    results = []
+    fixed = 0
+    fixed_stdin: str | None = None
+    for p in paths:
+        if p != "-":
+            continue
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+        src = decode_bytes(data)
+        if src is None:
+            return _err("stdin does not look like text")
+        name = args.stdin_filename
+        if args.fix:
+            new, result, n = fix_text(src.text, path=name, settings=settings)
+            fixed += n
+            fixed_stdin = new
+        else:
+            result = lint_text(src.text, path=name, settings=settings)
+        result.path = name or "-"
+        results.append(result)
+    for path in iter_files([p for p in paths if p != "-"], settings):
+        try:
+            src = read_source(path)
+        except OSError as err:
+            print(f"fel lint: warning: cannot read {path}: {err.strerror or err}", file=sys.stderr)
+            continue
+        if src is None:
+            if path in paths:
+                print(f"fel lint: warning: skipped {path}: binary or too large", file=sys.stderr)
+            continue
+        if args.fix:
+            new, result, n = fix_text(src.text, path=path, settings=settings)
+            if n and new != src.text:
+                try:
+                    write_source(path, src, new)
+                except (OSError, UnicodeEncodeError) as err:
+                    print(f"fel lint: warning: cannot write fixes to {path}: {err}", file=sys.stderr)
+                    result = lint_text(src.text, path=path, settings=settings)
+                    n = 0
+            fixed += n
+        else:
+            result = lint_text(src.text, path=path, settings=settings)
+        results.append(result)
+
+    text = render(results, fmt, color=color, fixed=fixed)
+    stream = sys.stderr if fixed_stdin is not None else sys.stdout
+    if fixed_stdin is not None:
+        sys.stdout.write(fixed_stdin)
+        sys.stdout.flush()
+    if text:
+        print(text, file=stream)
+    if args.exit_zero:
+        return 0
+    return 1 if fails(results, settings.fail_level) else 0

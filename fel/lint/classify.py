@@ -1,0 +1,179 @@
+"""Deciding what a candidate string is: an EM query, another EM endpoint, or nothing of ours.
+
+``classify`` finds the URL (or query string) inside a candidate and names its endpoint. Only
+``query`` targets are handed to :func:`fel.check`; the other EM endpoints (logon, lookup,
+collections…) get the URL-level rules of :mod:`fel.lint.rules_url` and are never reported as
+bad queries.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..span import Span
+from .candidate import HOLE, Candidate
+
+__all__ = ["Target", "classify", "EM_PORTS", "COLLECTIONS"]
+
+EM_PORTS = {"9398", "9399", "9419"}
+_PARAMS = r"(?:type|filter|format|sortasc|sortdesc|pagesize|page)"
+_WHOLE = re.compile(r"(?i)https?://|/|\?" + _PARAMS + r"=|" + _PARAMS + r"=(?!=)|[\w.~-]*query(?:\?|%3f)|"
+                    r"(?:querysvc|lookupsvc|lookup|sessionmngr)\b|" + HOLE + r"(?:/|\?|:\d)")
+_PREFIX = re.compile(r"(?i)^\s*(?:(?:GET|POST|PUT|DELETE|PATCH|HEAD)\s+|[A-Za-z_][\w.-]*\s*(?::|=)\s*|url\s*)")
+_ANCHOR = re.compile(r"(?i)https?://|(?<![\w.%-])/?api/|(?<![\w.%/-])/?query(?:\?|%3f)(?=[A-Za-z])|"
+                     r"(?<![\w.%/-])/?(?:querysvc|lookupsvc|lookup|sessionmngr)(?:\?|/|\b)")
+_ORIGIN = re.compile(r"(?i)(https?)://(\[[^\]]*\]|[^/?#\s:]*)(?::(\d+|" + HOLE + r"))?")
+_BARE = re.compile(r"(?i)\??" + _PARAMS + r"=(?!=)")
+_QUERY_SEG = re.compile(r"(?i)(?:/api)?/?query(?=%3f|/?$)")
+
+
+def _collections() -> dict[str, str]:
+    from ..schema import load_schema
+    out = {}
+    for t in load_schema():
+        res = t.collection_resource
+        if res and "{" not in res:
+            out[res.strip("/").lower()] = t.name
+    return out
+
+
+#: Collection resource path (``backupsessions``) → query type (``BackupJobSession``).
+COLLECTIONS: dict[str, str] = {}
+
+
+@dataclass(slots=True)
+class Target:
+    """An EM URL or query string inside a candidate (all spans in candidate text)."""
+
+    kind: str                 # query | querysvc | lookupsvc | lookup | logon | resource | vbr | statement
+    span: Span                # the whole URL / query string
+    path: Span                # the path ('' for a bare query string)
+    query: Span | None        # the parameters after '?'
+    scheme: Span | None = None
+    port: Span | None = None
+    check_start: int = 0      # where the text for fel.check starts (query kind)
+
+    def params(self, text: str) -> list[tuple[str, str, Span, Span]]:
+        """(name, raw value, name span, value span) for each ``&``-separated parameter."""
+        if self.query is None:
+            return []
+        out = []
+        pos = self.query.start
+        for piece in re.split(r"&amp;|&", text[self.query.start:self.query.end]):
+            if piece:
+                name, eq, value = piece.partition("=")
+                ns = Span(pos, pos + len(name))
+                vs = Span(ns.end + len(eq), pos + len(piece))
+                out.append((name, value, ns, vs))
+            pos += len(piece) + 1
+        return out
+
+
+def _url_extent(text: str) -> tuple[int, int] | None:
+    """Where the URL in ``text`` starts and ends, or None."""
+    lead = len(text) - len(text.lstrip())
+    end = len(text.rstrip())
+    if _WHOLE.match(text, lead):
+        return lead, end
+    m = _PREFIX.match(text)
+    if m and _WHOLE.match(text, m.end()):
+        return m.end(), end
+    a = _ANCHOR.search(text)
+    if a is None:
+        return None
+    s = a.start()
+    while s > 0 and not text[s - 1].isspace() and text[s - 1] not in "\"'(<=[,":
+        s -= 1
+    # a hole glued in front (a base URL variable) is part of the URL
+    e, in_q = a.end(), False
+    while e < len(text):
+        ch = text[e]
+        if ch == '"':
+            in_q = not in_q
+        elif ch.isspace() and not in_q:
+            break
+        e += 1
+    return s, e
+
+
+def classify(cand: Candidate) -> Target | None:
+    """The EM target in ``cand``, or None when it holds nothing EM-shaped."""
+    text = cand.text
+    if cand.endpoint is not None:
+        return Target(cand.endpoint, Span(0, len(text)), Span(0, 0), Span(0, len(text)))
+    ext = _url_extent(text)
+    if ext is None:
+        if cand.origin == "line" and text.strip():
+            return Target("statement", Span(0, len(text)), Span(0, 0), None)
+        return None
+    s, e = ext
+    u = text[s:e]
+    scheme = port = None
+    at = s
+    m = _ORIGIN.match(u)
+    if m:
+        scheme = Span(s + m.start(1), s + m.end(1))
+        if m.group(3):
+            port = Span(s + m.start(3), s + m.end(3))
+        at = s + m.end()
+    rest = text[at:e]
+    if scheme is None and _BARE.match(rest):
+        qs = at + (1 if rest.startswith("?") else 0)
+        return Target("query", Span(s, e), Span(at, at), Span(qs, e), None, None, check_start=at)
+    q = rest.find("?")
+    if q < 0:
+        enc = re.search(r"(?i)query%3f", rest)
+        if enc is not None:
+            return Target("query", Span(s, e), Span(at, e), None, scheme, port,
+                          check_start=at + _last_query_seg(rest[:enc.end() - 3]))
+        path, query = Span(at, e), None
+    else:
+        path = Span(at, at + q)
+        query = Span(at + q + 1, e)
+    ptext = text[path.start:path.end]
+    kind = _path_kind(ptext, port is not None and text[port.start:port.end] in EM_PORTS, scheme is not None,
+                      cand.origin)
+    if kind is None:
+        if cand.origin == "line":
+            return Target("statement", Span(0, len(text)), Span(0, 0), None)
+        return None
+    check_start = path.start + _last_query_seg(ptext) if kind == "query" else s
+    return Target(kind, Span(s, e), path, query, scheme, port, check_start)
+
+
+def _last_query_seg(ptext: str) -> int:
+    best = None
+    for m in _QUERY_SEG.finditer(ptext):
+        best = m.start()
+    return 0 if best is None else best
+
+
+def _path_kind(ptext: str, em_port: bool, has_origin: bool, origin: str) -> str | None:
+    low = ptext.lower().replace(HOLE.lower(), "")
+    segs = [s for s in low.split("/") if s and s != "#"]
+    if not segs:
+        return None if not em_port else "resource"
+    last = segs[-1]
+    if last == "query":
+        return "query"
+    if last == "querysvc":
+        return "querysvc"
+    if last == "lookupsvc":
+        return "lookupsvc"
+    if last == "lookup":
+        return "lookup"
+    if "sessionmngr" in segs or "logonsessions" in segs:
+        return "logon"
+    if "api" in segs:
+        i = segs.index("api")
+        nxt = segs[i + 1] if i + 1 < len(segs) else ""
+        if nxt in ("v1", "oauth2", "token") or re.fullmatch(r"v\d+", nxt or "-"):
+            return "vbr"
+        return "resource"
+    if em_port:
+        return "resource"
+    if not COLLECTIONS:
+        COLLECTIONS.update(_collections())
+    if "/".join(s for s in segs if not re.fullmatch(r"[0-9a-f-]{36}", s)) in COLLECTIONS and origin != "comment":
+        return "resource"
+    return None

@@ -1,0 +1,164 @@
+"""Linting one text: candidates → targets → diagnostics in file coordinates.
+
+For each candidate string (:mod:`fel.lint.extract`) the engine decides what it is
+(:mod:`fel.lint.classify`), runs the URL rules (:mod:`fel.lint.rules_url`) and, for queries,
+:func:`fel.check`; it then drops what interpolation holes make uncertain, maps spans and
+fixes back into the file (re-escaping replacements for the literal they land in), and applies
+rule selection and ``fel: noqa`` directives.
+"""
+from __future__ import annotations
+
+import dataclasses
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from ..diagnostics import Diagnostic, Fix, sort_diagnostics
+from .candidate import Candidate
+from .classify import Target, classify
+from .config import Settings
+from .extract import extract
+from .languages import language_for
+from .noqa import Suppressor
+from .rules_url import url_rules
+
+__all__ = ["lint_text", "lint_candidate", "LintResult", "ABSENCE_CODES"]
+
+#: Findings about something *missing*: a hole may supply it, so they are dropped when one could.
+ABSENCE_CODES = frozenset({"FEL103", "FEL306", "FEL308"})
+#: Checker codes that lint decides itself (it only hands /api/query targets to the checker).
+_ENDPOINT_CODES = frozenset({"FEL401"})
+
+
+@dataclass(slots=True)
+class LintResult:
+    path: str | None
+    source: str
+    diagnostics: list[Diagnostic]
+    language: str
+
+
+def _check(text: str, em_version: str | None) -> list[Diagnostic]:
+    from ..api import check
+    return check(text, em_version=em_version)
+
+
+def _param_level_hole(text: str, t: Target, cand: Candidate) -> bool:
+    """Whether a hole may stand for whole parameters: one after ``?``/``&``, before ``=``, in
+    the path, or at the very end of the string. (Holes in a parameter group's values cannot:
+    the HTTP library encodes ``&`` there.)"""
+    if cand.endpoint is not None:
+        return False
+    for h in cand.holes:
+        if h.end <= t.check_start:
+            continue  # a base URL in front of the path
+        if t.query is None or h.start < t.query.start:
+            return True
+        before = text[h.start - 1] if h.start > 0 else ""
+        after = text[h.end] if h.end < len(text) else ""
+        if before in ("&", "?") or h.start == t.query.start or after == "=" or h.end >= t.span.end:
+            return True
+    return False
+
+
+def lint_candidate(cand: Candidate, em_version: str | None = None) -> list[Diagnostic]:
+    """Diagnostics for one candidate, in candidate coordinates (holes already accounted for)."""
+    t = classify(cand)
+    if t is None:
+        return []
+    text = cand.text
+    diags = url_rules(text, t, em_version)
+    if t.kind in ("query", "statement"):
+        start = t.check_start if t.kind == "query" else 0
+        end = t.span.end if t.kind == "query" else len(text)
+        sub = text[start:end]
+        for d in _check(sub, em_version):
+            if d.code in _ENDPOINT_CODES and t.kind == "query":
+                continue
+            if start:
+                fix = d.fix
+                if fix is not None:
+                    fix = Fix(fix.span.shift(start), fix.replacement, fix.description, fix.safe)
+                d = dataclasses.replace(d, span=d.span.shift(start), fix=fix)
+            diags.append(d)
+    bare = t.kind == "query" and _partial(cand, t)
+    if not cand.holes and not bare:
+        return diags
+    drop_absence = bare or (t.kind == "query" and _param_level_hole(text, t, cand))
+    out = []
+    for d in diags:
+        if d.code in ABSENCE_CODES:
+            if drop_absence:
+                continue
+        elif cand.touches_hole(d.span):
+            continue
+        out.append(d)
+    return out
+
+
+def _partial(cand: Candidate, t: Target) -> bool:
+    """A bare ``type=…&filter=…`` literal in source may be one piece of a larger query."""
+    return cand.origin in ("literal", "comment") and t.path.start == t.path.end and cand.endpoint is None
+
+
+def _to_file(d: Diagnostic, cand: Candidate) -> Diagnostic:
+    span = cand.file_span(d.span)
+    fix = None
+    if d.fix is not None:
+        target = cand.fix_target(d.fix.span)
+        if target is not None:
+            written = target[1].escape(d.fix.replacement)
+            if written is not None:
+                fix = Fix(target[0], written, d.fix.description, d.fix.safe)
+    return dataclasses.replace(d, span=span, fix=fix)
+
+
+class _Lines:
+    __slots__ = ("starts",)
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        find = text.find
+        i = find("\n")
+        while i >= 0:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        self.starts = starts
+
+    def line(self, offset: int) -> int:
+        return bisect_right(self.starts, offset)
+
+
+def lint_text(source: str, *, path: str | None = None, language: str | None = None,
+              settings: Settings | None = None) -> LintResult:
+    """Lint a whole file's text. Never raises for any ``str``."""
+    settings = settings or Settings(frozenset(_all_codes()))
+    if language is None:
+        first = source[:200].split("\n", 1)[0]
+        language = language_for(path, first)
+    enabled = settings.enabled_for(path)
+    cands = extract(source, language, comments=settings.comments)
+    lines = _Lines(source)
+    noqa = Suppressor(source)
+    out: list[Diagnostic] = []
+    em = settings.em_version
+    for cand in cands:
+        found = lint_candidate(cand, em)
+        if not found:
+            continue
+        extra = tuple(lines.line(o) for o in cand.noqa_offsets)
+        for d in found:
+            if d.code not in enabled:
+                continue
+            fd = _to_file(d, cand)
+            if noqa.directives and noqa.suppressed(fd, (lines.line(fd.span.start), *extra)):
+                continue
+            out.append(fd)
+    if noqa.directives:
+        out.extend(u for u in noqa.unused(lambda c: c in enabled) if u.code in enabled)
+    return LintResult(path, source, sort_diagnostics(out), language)
+
+
+def _all_codes() -> set[str]:
+    from .. import codes
+    return set(codes.RULES)
+

@@ -1,0 +1,511 @@
+"""Lexers for scripting languages: shell, PowerShell, Perl, PHP and Ruby."""
+from __future__ import annotations
+
+import re
+
+from .candidate import LitBuilder, Quoting, backslash_quoting, doubling_quoting, raw_quoting
+from .lex_c import _scan_simple, decode_backslash
+from .lexbase import Lexer, scan_balanced
+
+__all__ = ["ShellLexer", "PowerShellLexer", "PerlLexer", "PhpLexer", "RubyLexer"]
+
+_NAME = re.compile(r"[A-Za-z_]\w*")
+
+
+class _Heredocs(Lexer):
+    """Heredoc support: ``pending`` bodies are read line by line after the next newline."""
+
+    def __init__(self, src: str, offset: int = 0) -> None:
+        super().__init__(src, offset)
+        self.pending: list[tuple[str, bool, bool]] = []  # (delimiter, indented end allowed, interpolating)
+
+    def newline(self, i: int) -> int:
+        self.emit("nl", "\n", i, i + 1)
+        j = i + 1
+        while self.pending:
+            delim, indented, interp = self.pending.pop(0)
+            while j < self.n:
+                stop = self.src.find("\n", j)
+                stop = self.n if stop < 0 else stop
+                line = self.src[j:stop]
+                if (line.strip() if indented else line.rstrip("\r")) in (delim, delim + ";"):
+                    j = stop
+                    break
+                if line.strip():
+                    self.body_line(j, stop, interp)
+                self.emit("nl", "\n", stop, min(stop + 1, self.n))
+                j = stop + 1
+        return j
+
+    def body_line(self, start: int, end: int, interp: bool) -> None:
+        lead = len(self.src[start:end]) - len(self.src[start:end].lstrip())
+        s = start + lead
+        if not interp:
+            self.verbatim(raw_quoting("heredoc", ""), s, end, s, end)
+            return
+        b = LitBuilder()
+        j = s
+        while j < end:
+            ch = self.src[j]
+            if ch == "\\" and j + 1 < end and self.src[j + 1] in "$`\\@":
+                b.char(self.src[j + 1], j, j + 2)
+                j += 2
+                continue
+            hole = self.expansion(j, end)
+            if hole is not None:
+                b.hole(j, hole)
+                j = hole
+                continue
+            b.char(ch, j, j + 1)
+            j += 1
+        self.literal(b, backslash_quoting("heredoc", "$`@"), s, end, s, end)
+
+    def expansion(self, j: int, end: int) -> int | None:
+        """End of a ``$…`` expansion at ``j``, or None."""
+        src = self.src
+        if src[j] != "$" or j + 1 >= end:
+            return None
+        nxt = src[j + 1]
+        if nxt == "{":
+            return min(scan_balanced(src, j + 1, "{", "}"), end)
+        if nxt == "(":
+            return min(scan_balanced(src, j + 1, "(", ")"), end)
+        m = _NAME.match(src, j + 1)
+        if m:
+            return m.end()
+        if nxt.isdigit() or nxt in "@*#?!$-":
+            return j + 2
+        return None
+
+
+# ---- POSIX shells ---------------------------------------------------------------------------
+_SH_META = " \t\r\n;&|<>()'\"`$\\"
+_SH_HEREDOC = re.compile(r"<<(-?)\s*(['\"]?)([A-Za-z_]\w*)\2")
+
+
+class ShellLexer(_Heredocs):
+    """Quoted strings, unquoted word chunks and ``$`` expansions; adjacent ones form one word."""
+
+    def line_comment_at(self, i: int) -> str | None:
+        if self.src[i] == "#" and (i == 0 or self.src[i - 1] in " \t\n;&|("):
+            return "#"
+        return None
+
+    def string(self, i: int) -> int | None:
+        src, n = self.src, self.n
+        ch = src[i]
+        if ch == "'":
+            stop = src.find("'", i + 1)
+            end = n if stop < 0 else stop
+            lit = self.verbatim(raw_quoting("sh'", "'", multiline=True), i, min(end + 1, n), i + 1, end)
+            lit.fixable = stop >= 0
+            return min(end + 1, n)
+        if ch == "$" and src.startswith("$'", i):
+            return _scan_simple(self, i, "'", backslash_quoting("sh$'", "'"), multiline=True, prefix=1)
+        if ch == '"':
+            return self._double(i)
+        if ch == "$":
+            end = self.expansion(i, n)
+            if end is not None:
+                self.emit("hole", src[i:end], i, end)
+                return end
+            return None
+        if ch == "`":
+            stop = src.find("`", i + 1)
+            end = n if stop < 0 else stop + 1
+            self.emit("hole", src[i:end], i, end)
+            return end
+        m = _SH_HEREDOC.match(src, i)
+        if m:
+            self.pending.append((m.group(3), m.group(1) == "-", not m.group(2)))
+            self.emit("op", m.group(), i, m.end())
+            return m.end()
+        if ch not in _SH_META:
+            j = i
+            b = LitBuilder()
+            while j < n and src[j] not in _SH_META:
+                b.char(src[j], j, j + 1)
+                j += 1
+                if j < n and src[j] == "\\" and j + 1 < n and src[j + 1] != "\n":
+                    b.char(src[j + 1], j, j + 2)
+                    j += 2
+            self.literal(b, raw_quoting("sh-word", _SH_META + "*?[#~{}"), i, j, i, j)
+            return j
+        return None
+
+    def _double(self, i: int) -> int:
+        src, n = self.src, self.n
+        b = LitBuilder()
+        j = i + 1
+        while j < n:
+            ch = src[j]
+            if ch == '"':
+                self.literal(b, backslash_quoting('sh"', '"$`'), i, j + 1, i + 1, j)
+                return j + 1
+            if ch == "\\" and j + 1 < n and src[j + 1] in '$`"\\\n':
+                if src[j + 1] != "\n":
+                    b.char(src[j + 1], j, j + 2)
+                j += 2
+                continue
+            if ch == "$":
+                end = self.expansion(j, n)
+                if end is not None:
+                    b.hole(j, end)
+                    j = end
+                    continue
+            if ch == "`":
+                stop = src.find("`", j + 1)
+                end = n if stop < 0 else stop + 1
+                b.hole(j, end)
+                j = end
+                continue
+            b.char(ch, j, j + 1)
+            j += 1
+        lit = self.literal(b, backslash_quoting('sh"', '"$`'), i, j, i + 1, j)
+        lit.fixable = False
+        return j
+
+
+# ---- PowerShell --------------------------------------------------------------------------------
+_PS_ESC = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "a": "\a", "b": "\b", "f": "\f", "v": "\v", "e": "\x1b"}
+_PS_VAR = re.compile(r"\$(?:[A-Za-z_]\w*:)?[A-Za-z_?^$]\w*")
+
+
+class PowerShellLexer(Lexer):
+    line_comments = ("#",)
+    block_comments = (("<#", "#>"),)
+
+    def string(self, i: int) -> int | None:
+        src = self.src
+        if src.startswith("@'", i) or src.startswith('@"', i):
+            return self._here(i)
+        ch = src[i]
+        if ch == "'":
+            return self._single(i)
+        if ch == '"':
+            return self._double(i, i + 1, '"', '"')
+        return None
+
+    def _single(self, i: int) -> int:
+        src, n = self.src, self.n
+        b = LitBuilder()
+        j = i + 1
+        while j < n:
+            if src[j] == "'":
+                if src.startswith("''", j):
+                    b.char("'", j, j + 2)
+                    j += 2
+                    continue
+                self.literal(b, doubling_quoting("ps'", "'", multiline=True), i, j + 1, i + 1, j)
+                return j + 1
+            b.char(src[j], j, j + 1)
+            j += 1
+        lit = self.literal(b, doubling_quoting("ps'", "'"), i, j, i + 1, j)
+        lit.fixable = False
+        return j
+
+    def _double(self, i: int, j: int, close: str, end_marker: str) -> int:
+        """A ``"…"`` string or (``end_marker='\\n"@'``) a here-string body starting at ``j``."""
+        src, n = self.src, self.n
+        b = LitBuilder()
+        cstart = j
+        here = end_marker != '"'
+        quoting = backslash_quoting('ps"', '"$', escape_char="`") if not here else \
+            backslash_quoting('ps@"', "$", escape_char="`")
+        while j < n:
+            if src.startswith(end_marker, j):
+                if not here and src.startswith('""', j):
+                    b.char('"', j, j + 2)
+                    j += 2
+                    continue
+                stop = j + len(end_marker)
+                self.literal(b, quoting, i, stop, cstart, j)
+                return stop
+            ch = src[j]
+            if ch == "`" and j + 1 < n:
+                nxt = src[j + 1]
+                b.char(_PS_ESC.get(nxt, nxt), j, j + 2)
+                j += 2
+                continue
+            if ch == "$" and j + 1 < n:
+                if src[j + 1] == "(":
+                    end = scan_balanced(src, j + 1, "(", ")")
+                    b.hole(j, end)
+                    j = end
+                    continue
+                if src[j + 1] == "{":
+                    end = scan_balanced(src, j + 1, "{", "}")
+                    b.hole(j, end)
+                    j = end
+                    continue
+                m = _PS_VAR.match(src, j)
+                if m:
+                    b.hole(j, m.end())
+                    j = m.end()
+                    continue
+            b.char(ch, j, j + 1)
+            j += 1
+        lit = self.literal(b, quoting, i, j, cstart, j)
+        lit.fixable = False
+        return j
+
+    def _here(self, i: int) -> int:
+        src, n = self.src, self.n
+        q = src[i + 1]
+        nl = src.find("\n", i)
+        if nl < 0:
+            return n
+        body = nl + 1
+        marker = "\n" + q + "@"
+        if q == '"':
+            return self._double(i, body, q, marker)
+        stop = src.find(marker, body)
+        end = n if stop < 0 else stop
+        lit = self.verbatim(raw_quoting("ps@'", "", multiline=True), i, n if stop < 0 else stop + 3, body, end)
+        lit.fixable = stop >= 0
+        return n if stop < 0 else stop + 3
+
+
+# ---- Perl ----------------------------------------------------------------------------------------
+_PL_VAR = re.compile(r"[$@](?:\{[^}\n]*\}|[A-Za-z_]\w*(?:::\w+)*)(?:(?:->)?(?:\[[^\]\n]*\]|\{[^}\n]*\}))*")
+_PL_Q = re.compile(r"\b(qq|q|qw|qr|m|s|tr|y)\s*([^\w\s])")
+_PL_HEREDOC = re.compile(r"<<(~?)(?:\"([A-Za-z_]\w*)\"|'([A-Za-z_]\w*)'|([A-Za-z_]\w*))")
+_PAIRS = {"(": ")", "[": "]", "{": "}", "<": ">"}
+
+
+class PerlLexer(_Heredocs):
+    def line_comment_at(self, i: int) -> str | None:
+        if self.src[i] == "#" and not (i > 0 and self.src[i - 1] == "$"):
+            return "#"
+        return None
+
+    def special(self, i: int) -> int | None:
+        src = self.src
+        if src[i] == "=" and (i == 0 or src[i - 1] == "\n") and i + 1 < self.n and src[i + 1].isalpha():
+            m = re.compile(r"^=cut\b.*$", re.MULTILINE).search(src, i)
+            return self.n if m is None else m.end()
+        if src[i] == "/" and self._regex_context():
+            return self._skip_delimited(i, "/", 1)
+        return None
+
+    def _regex_context(self) -> bool:
+        prev = next((t for t in reversed(self.out.toks) if t.kind != "nl"), None)
+        return prev is not None and ((prev.kind == "op" and prev.text in ("=~", "!~", "(", ",")) or
+                                     (prev.kind == "word" and prev.text in ("split", "grep", "if", "unless")))
+
+    def _skip_delimited(self, i: int, open_: str, parts: int) -> int:
+        """Skip a regex-like construct whose first delimiter is at ``i`` (``parts`` bodies)."""
+        src, n = self.src, self.n
+        j = i
+        if open_ in _PAIRS:
+            for k in range(parts):
+                j = scan_balanced(src, j, open_, _PAIRS[open_], quotes="")
+                if k + 1 < parts:
+                    while j < n and src[j] in " \t\r\n":
+                        j += 1
+                    if j >= n or src[j] not in _PAIRS:
+                        break
+                    open_ = src[j]
+        else:
+            j, seen = i + 1, 0
+            while j < n and seen < parts:
+                c = src[j]
+                if c == "\\":
+                    j += 2
+                    continue
+                if c == "\n":
+                    break
+                if c == open_:
+                    seen += 1
+                j += 1
+        while j < n and src[j].isalpha():
+            j += 1
+        j = min(j, n)
+        self.emit("word", src[i:j], i, j)
+        return j
+
+    def string(self, i: int) -> int | None:
+        src = self.src
+        ch = src[i]
+        if ch == "'":
+            return _scan_simple(self, i, "'", backslash_quoting("pl'", "'"), escapes=False, multiline=True)
+        if ch == '"':
+            return self._interp(i, i + 1, '"', backslash_quoting('pl"', '"$@'))
+        if ch == "<" and src.startswith("<<", i):
+            m = _PL_HEREDOC.match(src, i)
+            if m:
+                name = m.group(2) or m.group(3) or m.group(4)
+                self.pending.append((name, bool(m.group(1)), m.group(3) is None))
+                self.emit("op", m.group(), i, m.end())
+                return m.end()
+        if ch.isalpha() and not (i > 0 and (src[i - 1].isalnum() or src[i - 1] in "_$@%&>-")):
+            m = _PL_Q.match(src, i)
+            if m:
+                op, delim = m.group(1), m.group(2)
+                if op in ("q", "qq"):
+                    close = _PAIRS.get(delim, delim)
+                    quoting = raw_quoting("pl-q", delim + close + "\\", multiline=True)
+                    if op == "q":
+                        return self._delimited(i, m.end(), close, quoting, interp=False, open_=delim)
+                    return self._delimited(i, m.end(), close, quoting, interp=True, open_=delim)
+                parts = 2 if op in ("s", "tr", "y") else 1
+                return self._skip_delimited(m.end() - 1, delim, parts) if delim not in "=,;)" else None
+        return None
+
+    def _delimited(self, i: int, j: int, close: str, quoting: Quoting, interp: bool, open_: str) -> int:
+        if interp:
+            return self._interp(i, j, close, quoting, open_)
+        src, n = self.src, self.n
+        b = LitBuilder()
+        cstart, depth = j, 0
+        while j < n:
+            ch = src[j]
+            if ch == open_ and open_ != close:
+                depth += 1
+            elif ch == close:
+                if depth == 0:
+                    self.literal(b, quoting, i, j + 1, cstart, j)
+                    return j + 1
+                depth -= 1
+            if ch == "\\" and j + 1 < n and src[j + 1] in (close, "\\", open_):
+                b.char(src[j + 1], j, j + 2)
+                j += 2
+                continue
+            b.char(ch, j, j + 1)
+            j += 1
+        self.literal(b, quoting, i, j, cstart, j).fixable = False
+        return j
+
+    def _interp(self, i: int, j: int, close: str, quoting: Quoting, open_: str = "") -> int:
+        src, n = self.src, self.n
+        b = LitBuilder()
+        cstart, depth = j, 0
+        while j < n:
+            ch = src[j]
+            if open_ and ch == open_ and open_ != close:
+                depth += 1
+            elif ch == close:
+                if depth == 0:
+                    self.literal(b, quoting, i, j + 1, cstart, j)
+                    return j + 1
+                depth -= 1
+            if ch == "\\":
+                j = decode_backslash(src, j, b, keep_unknown=False)
+                continue
+            if ch in "$@":
+                m = _PL_VAR.match(src, j)
+                if m and m.end() > j + 1:
+                    b.hole(j, m.end())
+                    j = m.end()
+                    continue
+            b.char(ch, j, j + 1)
+            j += 1
+        self.literal(b, quoting, i, j, cstart, j).fixable = False
+        return j
+
+
+# ---- PHP -----------------------------------------------------------------------------------------
+_PHP_VAR = re.compile(r"\$[A-Za-z_]\w*(?:->[A-Za-z_]\w*|\[[^\]\n]*\])*")
+_PHP_HEREDOC = re.compile(r"<<<[ \t]*(?:\"([A-Za-z_]\w*)\"|'([A-Za-z_]\w*)'|([A-Za-z_]\w*))")
+
+
+class PhpLexer(_Heredocs):
+    line_comments = ("//",)
+    block_comments = (("/*", "*/"),)
+
+    def line_comment_at(self, i: int) -> str | None:
+        if self.src.startswith("//", i):
+            return "//"
+        if self.src[i] == "#" and not self.src.startswith("#[", i):
+            return "#"
+        return None
+
+    def string(self, i: int) -> int | None:
+        src = self.src
+        ch = src[i]
+        if ch == "'":
+            return _scan_simple(self, i, "'", backslash_quoting("php'", "'"), escapes=False, multiline=True)
+        if ch == '"':
+            return self._double(i)
+        if src.startswith("<<<", i):
+            m = _PHP_HEREDOC.match(src, i)
+            if m:
+                self.pending.append((m.group(1) or m.group(2) or m.group(3), True, m.group(2) is None))
+                self.emit("op", m.group(), i, m.end())
+                return m.end()
+        return None
+
+    def _double(self, i: int) -> int:
+        src, n = self.src, self.n
+        b = LitBuilder()
+        j = i + 1
+        quoting = backslash_quoting('php"', '"$')
+        while j < n:
+            ch = src[j]
+            if ch == '"':
+                self.literal(b, quoting, i, j + 1, i + 1, j)
+                return j + 1
+            if ch == "\\":
+                j = decode_backslash(src, j, b)
+                continue
+            if ch == "{" and src.startswith("{$", j):
+                end = scan_balanced(src, j, "{", "}")
+                b.hole(j, end)
+                j = end
+                continue
+            if ch == "$":
+                if src.startswith("${", j):
+                    end = scan_balanced(src, j + 1, "{", "}")
+                    b.hole(j, end)
+                    j = end
+                    continue
+                m = _PHP_VAR.match(src, j)
+                if m:
+                    b.hole(j, m.end())
+                    j = m.end()
+                    continue
+            b.char(ch, j, j + 1)
+            j += 1
+        self.literal(b, quoting, i, j, i + 1, j).fixable = False
+        return j
+
+
+# ---- Ruby ----------------------------------------------------------------------------------------
+_RB_HEREDOC = re.compile(r"<<([~-]?)(?:\"([A-Z_]\w*)\"|'([A-Z_]\w*)'|([A-Z_]\w*))")
+_RB_PCT = re.compile(r"%([qQ]?)([(\[{<|!/])")
+
+
+class RubyLexer(_Heredocs):
+    line_comments = ("#",)
+
+    def special(self, i: int) -> int | None:
+        src = self.src
+        if src.startswith("=begin", i) and (i == 0 or src[i - 1] == "\n"):
+            m = re.compile(r"^=end\b.*$", re.MULTILINE).search(src, i)
+            return self.n if m is None else m.end()
+        return None
+
+    def string(self, i: int) -> int | None:
+        src = self.src
+        ch = src[i]
+        if ch == "'":
+            return _scan_simple(self, i, "'", backslash_quoting("rb'", "'"), escapes=False, multiline=True)
+        if ch == '"':
+            return _scan_simple(self, i, '"', backslash_quoting('rb"', '"', {"#{": "\\#{"}), multiline=True,
+                                interp="")
+        if ch == "<" and src.startswith("<<", i):
+            m = _RB_HEREDOC.match(src, i)
+            if m:
+                self.pending.append((m.group(2) or m.group(3) or m.group(4), bool(m.group(1)), m.group(3) is None))
+                self.emit("op", m.group(), i, m.end())
+                return m.end()
+        if ch == "%":
+            m = _RB_PCT.match(src, i)
+            if m and (i == 0 or not src[i - 1].isalnum()):
+                delim = m.group(2)
+                close = _PAIRS.get(delim, delim)
+                stop = src.find(close, m.end())
+                end = self.n if stop < 0 else stop
+                self.verbatim(raw_quoting("rb%", delim + close + "\\"), i, min(end + 1, self.n), m.end(), end)
+                return min(end + 1, self.n)
+        return None

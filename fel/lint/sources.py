@@ -1,0 +1,239 @@
+"""Which files to lint: walking directories (``.gitignore`` respected) and reading files.
+
+Directories yield files with a known source extension (see
+:data:`fel.lint.languages.SOURCE_EXTENSIONS`) plus ``extend-include`` globs; ``.git``,
+``node_modules``, virtual environments and caches are skipped, and so is whatever a
+``.gitignore`` between the repository root and the file excludes. Files named explicitly are
+always linted (plain text when the extension is unknown).
+"""
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from .config import Settings, glob_match
+from .languages import SOURCE_EXTENSIONS
+
+__all__ = ["iter_files", "GitIgnore", "read_source", "decode_bytes", "write_source", "Source", "SKIP_DIRS"]
+
+SKIP_DIRS = frozenset({
+    ".git", ".hg", ".svn", ".bzr", "node_modules", ".venv", "venv", ".env", "env", "__pycache__", ".tox",
+    ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis", ".eggs", "__pypackages__",
+    ".direnv", "buck-out", ".fel-cache", "site-packages",
+})
+_MAX_BYTES = 8 * 1024 * 1024
+
+
+class GitIgnore:
+    """The ``.gitignore`` rules of one directory: ``match(rel, is_dir)`` → True (ignored),
+    False (re-included by ``!``) or None (no rule applies)."""
+
+    def __init__(self, text: str) -> None:
+        self.rules: list[tuple[re.Pattern[str], bool, bool, bool]] = []  # regex, negated, dir_only, anchored
+        for raw in text.splitlines():
+            line = raw.rstrip()
+            if raw.endswith("\\ "):
+                line = raw[:-1]
+            if not line or line.startswith("#"):
+                continue
+            negated = line.startswith("!")
+            if negated:
+                line = line[1:]
+            if line.startswith("\\"):
+                line = line[1:]
+            dir_only = line.endswith("/")
+            line = line.rstrip("/")
+            if not line:
+                continue
+            anchored = "/" in line
+            line = line.lstrip("/")
+            self.rules.append((re.compile(_translate(line)), negated, dir_only, anchored))
+
+    def match(self, rel: str, is_dir: bool) -> bool | None:
+        result = None
+        name = rel.rsplit("/", 1)[-1]
+        for regex, negated, dir_only, anchored in self.rules:
+            if dir_only and not is_dir:
+                continue
+            if regex.fullmatch(rel if anchored else name):
+                result = not negated
+        return result
+
+
+def _translate(pat: str) -> str:
+    out = ""
+    i, n = 0, len(pat)
+    while i < n:
+        if pat.startswith("**/", i):
+            out += "(?:.*/)?"
+            i += 3
+        elif pat.startswith("/**", i) and i + 3 == n:
+            out += "/.*"
+            i += 3
+        elif pat.startswith("**", i):
+            out += ".*"
+            i += 2
+        elif pat[i] == "*":
+            out += "[^/]*"
+            i += 1
+        elif pat[i] == "?":
+            out += "[^/]"
+            i += 1
+        elif pat[i] == "[":
+            j = pat.find("]", i + 1)
+            if j < 0:
+                out += re.escape("[")
+                i += 1
+                continue
+            body = pat[i + 1:j]
+            if body.startswith("!"):
+                body = "^" + body[1:]
+            out += "[" + body.replace("\\", "\\\\") + "]"
+            i = j + 1
+        elif pat[i] == "\\" and i + 1 < n:
+            out += re.escape(pat[i + 1])
+            i += 2
+        else:
+            out += re.escape(pat[i])
+            i += 1
+    return out
+
+
+def _repo_root(path: str) -> str | None:
+    d = os.path.abspath(path)
+    while True:
+        if os.path.exists(os.path.join(d, ".git")):
+            return d
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        d = parent
+
+
+def _load_ignore(directory: str) -> GitIgnore | None:
+    try:
+        with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as fh:
+            return GitIgnore(fh.read())
+    except OSError:
+        return None
+
+
+def _ignored(stack: list[tuple[str, GitIgnore]], path: str, is_dir: bool) -> bool:
+    result = False
+    for base, gi in stack:
+        rel = os.path.relpath(path, base).replace(os.sep, "/")
+        if rel.startswith(".."):
+            continue
+        m = gi.match(rel, is_dir)
+        if m is not None:
+            result = m
+    return result
+
+
+def iter_files(paths: list[str], settings: Settings) -> Iterator[str]:
+    """Files to lint, in a stable order; explicit files first as given."""
+    for p in paths:
+        if os.path.isfile(p):
+            yield p
+            continue
+        if not os.path.isdir(p):
+            continue
+        yield from _walk(p, settings)
+
+
+def _excluded(path: str, settings: Settings) -> bool:
+    if not settings.exclude:
+        return False
+    rel = os.path.relpath(os.path.abspath(path), settings.root).replace(os.sep, "/")
+    return any(glob_match(g, rel) for g in settings.exclude)
+
+
+def _walk(top: str, settings: Settings) -> Iterator[str]:
+    root = _repo_root(top)
+    stack: list[tuple[str, GitIgnore]] = []
+    if root is not None:
+        # .gitignore files from the repository root down to the walked directory
+        d = os.path.abspath(top)
+        chain = []
+        while True:
+            chain.append(d)
+            if d == root:
+                break
+            d = os.path.dirname(d)
+        for directory in reversed(chain[1:]):
+            gi = _load_ignore(directory)
+            if gi is not None:
+                stack.append((directory, gi))
+    yield from _walk_dir(os.path.abspath(top), top, stack, settings, root is not None)
+
+
+def _walk_dir(abs_dir: str, shown: str, stack: list, settings: Settings, in_repo: bool) -> Iterator[str]:
+    gi = _load_ignore(abs_dir) if in_repo else None
+    if gi is not None:
+        stack = stack + [(abs_dir, gi)]
+    try:
+        entries = sorted(os.scandir(abs_dir), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        abs_path = entry.path
+        shown_path = os.path.join(shown, entry.name)
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+            is_file = entry.is_file()
+        except OSError:
+            continue
+        if is_dir:
+            if entry.name in SKIP_DIRS or _ignored(stack, abs_path, True) or _excluded(abs_path, settings):
+                continue
+            yield from _walk_dir(abs_path, shown_path, stack, settings, in_repo)
+        elif is_file:
+            ext = os.path.splitext(entry.name)[1].lower()
+            wanted = ext in SOURCE_EXTENSIONS or any(glob_match(g, entry.name) for g in settings.extend_include)
+            if wanted and not _ignored(stack, abs_path, False) and not _excluded(abs_path, settings):
+                yield shown_path
+
+
+@dataclass(slots=True)
+class Source:
+    text: str
+    encoding: str
+    bom: bytes = b""
+
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+def read_source(path: str) -> Source | None:
+    """The file's text, or None for binary or oversized files. UTF-8 (a BOM is remembered),
+    UTF-16 with a BOM (PowerShell on Windows), else Latin-1 so that any byte round-trips."""
+    with open(path, "rb") as fh:
+        data = fh.read(_MAX_BYTES + 1)
+    return decode_bytes(data)
+
+
+def decode_bytes(data: bytes) -> Source | None:
+    if len(data) > _MAX_BYTES:
+        return None
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Source(data[len(bom):].decode(encoding), encoding, bom)
+            except UnicodeDecodeError:
+                return None
+    if b"\0" in data[:8192]:
+        return None
+    try:
+        return Source(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        return Source(data.decode("latin-1"), "latin-1")
+
+
+def write_source(path: str, src: Source, text: str) -> None:
+    """Write ``text`` back in the encoding (and with the BOM) it was read with."""
+    data = src.bom + text.encode(src.encoding, errors="surrogatepass")
+    with open(path, "wb") as fh:
+        fh.write(data)
