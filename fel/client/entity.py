@@ -39,11 +39,37 @@ _DATETIME = re.compile(
 )
 
 
+def _fromiso_handles_z() -> bool:
+    try:
+        return datetime.fromisoformat("2000-01-01T00:00:00.1234567Z").tzinfo is not None
+    except ValueError:  # Python 3.10
+        return False
+
+
+_FAST = _fromiso_handles_z()
+_fromiso = datetime.fromisoformat
+
+
+def _utc_shape(text: str) -> bool:
+    """Whether ``text`` looks like ``YYYY-MM-DDTHH:MM:SS[.f]Z`` (the digits are checked by
+    ``fromisoformat``), the form EM writes and the fast path parses."""
+    n = len(text)
+    if not (20 <= n <= 30 and text[-1] == "Z" and text[10] == "T" and text[4] == "-" and text[7] == "-"
+            and text[13] == ":" and text[16] == ":"):
+        return False
+    return n == 20 or (text[19] == "." and text[20:-1].isascii() and text[20:-1].isdigit())
+
+
 def parse_datetime(text: str) -> datetime | None:
     """An aware UTC datetime from an ISO timestamp with ``Z`` or an offset, else None.
 
     Fractions of any length are accepted (EM writes 0 to 7 digits); digits beyond the
     microsecond are dropped."""
+    if _FAST and _utc_shape(text):
+        try:
+            return _fromiso(text)
+        except ValueError:
+            return None
     m = _DATETIME.match(text)
     if m is None:
         return None
@@ -87,20 +113,35 @@ def coerce_text(text: str, kind: str | None = None) -> Any:
             elif _PLAIN_DECIMAL.match(text):
                 return float(text)
         return text
-    if kind == "datetime":
-        dt = parse_datetime(text)
-        return text if dt is None else dt
-    if kind == "integer":
-        return int(text) if _INT.match(text.strip()) else text
-    if kind == "boolean":
-        low = text.strip().lower()
-        return True if low == "true" else False if low == "false" else text
-    if kind == "decimal":
-        t = text.strip()
-        if _INT.match(t):
-            return int(t)
-        return float(t) if _DECIMAL.match(t) else text
-    return text
+    convert = CONVERTERS.get(kind)
+    return text if convert is None else convert(text)
+
+
+def text_to_datetime(text: str) -> Any:
+    dt = parse_datetime(text)
+    return text if dt is None else dt
+
+
+def text_to_int(text: str) -> Any:
+    return int(text) if _INT.match(text.strip()) else text
+
+
+def text_to_bool(text: str) -> Any:
+    low = text.strip().lower()
+    return True if low == "true" else False if low == "false" else text
+
+
+def text_to_decimal(text: str) -> Any:
+    t = text.strip()
+    if _INT.match(t):
+        return int(t)
+    return float(t) if _DECIMAL.match(t) else text
+
+
+#: schema kind -> converter of a text; string kinds (string, enum, uid, reference) keep the text.
+CONVERTERS: dict[str | None, Any] = {
+    "datetime": text_to_datetime, "integer": text_to_int, "boolean": text_to_bool, "decimal": text_to_decimal,
+}
 
 
 def coerce_json(value: Any, kind: str | None = None) -> Any:
@@ -152,9 +193,16 @@ class Link:
 
 
 class Entity:
-    """One object of a query result (entity, resource or reference)."""
+    """One object of a query result (entity, resource or reference).
 
-    __slots__ = ("attributes", "fields", "links", "kind", "element")
+    Entities decoded from XML are *lazy*: they keep their lxml element and decode attributes
+    and fields on the first access to any of them, and links on the first access to
+    ``links``, so a page is usable as soon as it is parsed and nobody pays for links they do
+    not read. A lazy entity keeps its page's parsed tree alive until it is fully decoded or
+    dropped; :meth:`materialize` decodes everything and lets the tree go.
+    """
+
+    __slots__ = ("_attributes", "_fields", "_links", "kind", "_element", "_lazy", "_lazy_links")
 
     def __init__(
         self,
@@ -165,13 +213,62 @@ class Entity:
         kind: str = "entity",
         element: str | None = None,
     ) -> None:
-        self.attributes = attributes
-        self.fields = fields
-        self.links = links
+        self._attributes = attributes
+        self._fields = fields
+        self._links = links
         #: "entity" (format=Entities), "resource" (a Resources item) or "reference".
         self.kind = kind
-        #: the XML element name (or JSON container key) the entity arrived in.
-        self.element = element
+        self._element = element
+        self._lazy: Any = None
+        self._lazy_links: Any = None
+
+    def _load(self) -> None:
+        """Decode a lazy entity's attributes and fields (subclasses that set ``_lazy``)."""
+        raise NotImplementedError  # pragma: no cover
+
+    def _load_links(self) -> None:
+        """Decode a lazy entity's links (subclasses that set ``_lazy_links``)."""
+        raise NotImplementedError  # pragma: no cover
+
+    def materialize(self) -> "Entity":
+        """Decode everything now and let go of the parsed source; returns ``self``."""
+        if self._lazy is not None:
+            self._load()
+        if self._lazy_links is not None:
+            self._load_links()
+        return self
+
+    @property
+    def attributes(self) -> dict[str, str]:
+        """Root attributes (``UID``, ``Name``, ``Type``, ``Href``, ...), strings."""
+        if self._lazy is not None:
+            self._load()
+        return self._attributes
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """Child elements as the entity shows them, typed."""
+        if self._lazy is not None:
+            self._load()
+        return self._fields
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        if self._lazy is not None:
+            self._load()
+        if self._lazy_links is not None:
+            self._load_links()
+        return self._links
+
+    @property
+    def element(self) -> str | None:
+        """The XML element name (or JSON container key) the entity arrived in."""
+        if self._lazy is not None:
+            self._load()
+        return self._element
+
+    def __reduce__(self) -> tuple:
+        return (_rebuild, (self.attributes, self.fields, self.links, self.kind, self.element))
 
     # -- the four attributes every printout shows ------------------------------------------
     @property
@@ -281,6 +378,10 @@ class Entity:
 
 
 _MISSING: Any = object()
+
+
+def _rebuild(attributes: dict, fields: dict, links: tuple, kind: str, element: str | None) -> Entity:
+    return Entity(attributes, fields, links, kind=kind, element=element)
 
 
 def _lookup(mapping: Mapping[str, Any], key: str, default: Any) -> Any:

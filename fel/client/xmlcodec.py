@@ -12,7 +12,9 @@ from typing import Any, Callable
 
 from lxml import etree
 
-from .entity import Entity, Link, coerce_text
+from functools import lru_cache
+
+from .entity import CONVERTERS, Entity, Link, coerce_text
 from .errors import DecodeError, HostileBody
 
 __all__ = ["parse_xml", "local_name", "entity_from_xml", "links_from_xml", "generic_value"]
@@ -33,7 +35,6 @@ def _parser() -> etree.XMLParser:
             load_dtd=False,
             dtd_validation=False,
             huge_tree=False,
-            remove_blank_text=True,
             remove_comments=True,
             remove_pis=True,
             collect_ids=False,
@@ -83,17 +84,14 @@ def local_name(tag: Any) -> str:
 
 
 def links_from_xml(el: Any) -> tuple[Link, ...]:
-    out = []
-    for link in el:
-        a = link.attrib
-        out.append(Link(a.get("Rel"), a.get("Href"), a.get("Type"), a.get("Name")))
-    return tuple(out)
+    return tuple([Link(link.get("Rel"), link.get("Href"), link.get("Type"), link.get("Name")) for link in el])
 
 
 def _attributes(el: Any) -> dict[str, str]:
     attrs = dict(el.attrib)
-    if attrs and any(k[0] == "{" for k in attrs):
-        attrs = {k.rpartition("}")[2]: v for k, v in attrs.items() if not k.startswith("{http://www.w3.org/")}
+    for k in attrs:
+        if k[0] == "{":
+            return {k.rpartition("}")[2]: v for k, v in attrs.items() if not k.startswith("{http://www.w3.org/")}
     return attrs
 
 
@@ -137,37 +135,81 @@ class _Repeated(list):
     """A list made from repeated elements (distinguishes it from a value that is a list)."""
 
 
-def entity_from_xml(el: Any, kind: str, hints_for: Callable[[str | None], dict[str, str | None]]) -> Entity:
-    """One entity element (``<BackupJobSession Type=... UID=...>``) or ``<Ref>``."""
+@lru_cache(maxsize=256)
+def _converters_for(type_name: str | None) -> dict[str, Any]:
+    """Element name -> converter (None: keep the text) for the fields the schema knows."""
+    from .decode import hints_for
+
+    return {name: CONVERTERS.get(kind) for name, kind in hints_for(type_name).items()}
+
+
+class XmlEntity(Entity):
+    """An entity decoded from its lxml element on first access (see :class:`Entity`)."""
+
+    __slots__ = ()
+
+    def __init__(self, el: Any, kind: str) -> None:  # noqa: D107 - no super(): nothing to copy yet
+        self.kind = kind
+        self._lazy = el
+        self._lazy_links = None
+        self._links = ()
+
+    def _load(self) -> None:
+        el = self._lazy
+        if el is None:
+            return
+        self._attributes, self._fields, self._lazy_links = _decode_entity(el)
+        self._element = local_name(el.tag)
+        self._lazy = None
+
+    def _load_links(self) -> None:
+        links_el = self._lazy_links
+        if links_el is not None:
+            self._links = links_from_xml(links_el)
+            self._lazy_links = None
+
+
+def entity_from_xml(el: Any, kind: str, hints_for: Callable[[str | None], dict[str, str | None]] | None = None) -> Entity:
+    """One entity element (``<BackupJobSession Type=... UID=...>``) or ``<Ref>``, decoded lazily."""
+    return XmlEntity(el, kind)
+
+
+def _decode_entity(el: Any) -> tuple[dict[str, str], dict[str, Any], Any]:
+    """(attributes, fields, the ``Links`` element or None) of an entity element."""
     attrs = _attributes(el)
-    hints = hints_for(attrs.get("Type"))
+    convs = _converters_for(attrs.get("Type"))
     fields: dict[str, Any] = {}
-    links: tuple[Link, ...] = ()
+    links = None
     cache = _local_cache
+    repeated = False
+    by_form = coerce_text
     for child in el:
-        tag = child.tag
-        try:
-            name = cache[tag]
-        except (KeyError, TypeError):
-            name = local_name(tag)
+        name = cache.get(child.tag)
+        if name is None:
+            name = local_name(child.tag)
             if not name:
                 continue
         if name == "Links":
-            links = links_from_xml(child)
+            links = child
             continue
-        if len(child) or child.attrib:
+        conv = convs.get(name, by_form)
+        if len(child):
             value = generic_value(child)
+        elif conv is by_form:  # an element the schema does not know: it may carry attributes
+            value = generic_value(child) if child.attrib else by_form(child.text or "")
         else:
             text = child.text
             if text is None:
-                value = ""
+                value = None if child.get(_XSI_NIL) == "true" else ""
             else:
-                value = coerce_text(text, hints.get(name))
+                value = text if conv is None else conv(text)
         if name in fields:
             _put(fields, name, value)
+            repeated = True
         else:
             fields[name] = value
-    for key, value in fields.items():
-        if isinstance(value, _Repeated):
-            fields[key] = list(value)
-    return Entity(attrs, fields, links, kind=kind, element=local_name(el.tag))
+    if repeated:
+        for key, value in fields.items():
+            if isinstance(value, _Repeated):
+                fields[key] = list(value)
+    return attrs, fields, links

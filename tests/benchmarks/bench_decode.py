@@ -1,0 +1,245 @@
+"""Decoding throughput and memory of fel.client: 100k entities across 100 pages.
+
+Run on demand (not collected by pytest)::
+
+    python tests/benchmarks/bench_decode.py [--pages 100] [--per-page 1000] [--repeat 3]
+
+Reports, for XML and for JSON bodies of the same entities:
+
+* throughput as a ratio of the raw parser on the same bytes — ``lxml.etree.fromstring`` for
+  XML (the target is >= 50 %), ``json.loads`` for JSON — best of ``--repeat`` runs;
+* entities per second;
+* peak traced memory (tracemalloc) while streaming all pages one at a time, and while keeping
+  every entity, next to the size of one page and of all pages.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import subprocess
+import sys
+import time
+import tracemalloc
+import uuid
+from pathlib import Path
+from typing import Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from lxml import etree  # noqa: E402
+
+from fel.client.decode import decode_page  # noqa: E402
+
+NS = "http://www.veeam.com/ent/v1.0"
+BASE = "https://enterpriseem02.tech.local:9398/api"
+
+
+def entity(i: int) -> tuple[str, dict]:
+    g = uuid.UUID(int=i * 7919 + 13)
+    job = uuid.UUID(int=i % 97 + 1)
+    name = f"Backup Job {i % 97}@2025-08-15 20:{i % 60:02d}:24.003406"
+    when = f"2025-08-{1 + i % 28:02d}T20:{i % 60:02d}:24.003406Z"
+    end = f"2025-08-{1 + i % 28:02d}T21:{i % 60:02d}:13.487602Z"
+    result = ("Success", "Warning", "Failed")[i % 3]
+    xml = (
+        f'<BackupJobSession Href="{BASE}/backupSessions/{g}?format=Entity" Type="BackupJobSession" Name="{name}"'
+        f' UID="urn:veeam:BackupJobSession:{g}"><Links>'
+        f'<Link Href="{BASE}/backupServers/a0c8ea55-8bd4-49fe-9095-927d7bddddc3" Name="vbr01.tech.local" Type="BackupServerReference" Rel="Up" />'
+        f'<Link Href="{BASE}/jobs/{job}" Name="Backup Job {i % 97}" Type="JobReference" Rel="Up" />'
+        f'<Link Href="{BASE}/backupSessions/{g}" Name="{name}" Type="BackupJobSessionReference" Rel="Alternate" />'
+        f'<Link Href="{BASE}/backupSessions/{g}/taskSessions" Type="BackupTaskSessionReferenceList" Rel="Down" />'
+        f"</Links><JobUid>urn:veeam:Job:{job}</JobUid><JobName>Backup Job {i % 97}</JobName><JobType>Backup</JobType>"
+        f"<CreationTimeUTC>{when}</CreationTimeUTC><EndTimeUTC>{end}</EndTimeUTC><State>Stopped</State>"
+        f"<Result>{result}</Result><Progress>100</Progress><IsRetry>{'true' if i % 5 == 0 else 'false'}</IsRetry>"
+        "</BackupJobSession>"
+    )
+    js = {
+        "Href": f"{BASE}/backupSessions/{g}?format=Entity", "Type": "BackupJobSession", "Name": name,
+        "UID": f"urn:veeam:BackupJobSession:{g}",
+        "Links": [
+            {"Href": f"{BASE}/backupServers/a0c8ea55-8bd4-49fe-9095-927d7bddddc3", "Name": "vbr01.tech.local", "Type": "BackupServerReference", "Rel": "Up"},
+            {"Href": f"{BASE}/jobs/{job}", "Name": f"Backup Job {i % 97}", "Type": "JobReference", "Rel": "Up"},
+            {"Href": f"{BASE}/backupSessions/{g}", "Name": name, "Type": "BackupJobSessionReference", "Rel": "Alternate"},
+            {"Href": f"{BASE}/backupSessions/{g}/taskSessions", "Type": "BackupTaskSessionReferenceList", "Rel": "Down"},
+        ],
+        "JobUid": f"urn:veeam:Job:{job}", "JobName": f"Backup Job {i % 97}", "JobType": "Backup",
+        "CreationTimeUTC": when, "EndTimeUTC": end, "State": "Stopped", "Result": result, "Progress": 100,
+        "IsRetry": i % 5 == 0,
+    }
+    return xml, js
+
+
+def pages(n_pages: int, per_page: int) -> tuple[list[bytes], list[bytes]]:
+    xml_pages, json_pages = [], []
+    for p in range(n_pages):
+        items = [entity(p * per_page + k) for k in range(per_page)]
+        nxt = f"{BASE}/query?type=BackupJobSession&amp;format=Entities&amp;pageSize={per_page}&amp;page={p + 2}"
+        xml_pages.append((
+            f'<?xml version="1.0" encoding="utf-8"?><QueryResult xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+            f' xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns="{NS}"><Entities><BackupJobSessions>'
+            + "".join(x for x, _ in items)
+            + f'</BackupJobSessions></Entities><PagingInfo PageNum="{p + 1}" PageSize="{per_page}" PagesCount="{n_pages}">'
+            f'<Links><Link Rel="Next" Href="{nxt}" /></Links></PagingInfo></QueryResult>'
+        ).encode())
+        json_pages.append(json.dumps({
+            "Entities": {"BackupJobSessions": {"BackupJobSessions": [j for _, j in items]}},
+            "PagingInfo": {"PageNum": p + 1, "PageSize": per_page, "PagesCount": n_pages,
+                           "Links": [{"Rel": "Next", "Href": nxt.replace("&amp;", "&")}]},
+        }).encode())
+    return xml_pages, json_pages
+
+
+def best(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def traced_peak(fn: Callable[[], object]) -> int:
+    """Peak of Python allocations (tracemalloc) while ``fn`` runs; lxml's C memory is not traced."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def _status(field: str) -> int | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def rss_growth(scenario: str, n_pages: int, per_page: int) -> int | None:
+    """Peak RSS growth of ``scenario`` in a fresh process (Linux; None elsewhere), so that
+    lxml's C allocations count too."""
+    out = subprocess.run([sys.executable, __file__, "--rss-child", scenario, "--pages", str(n_pages),
+                          "--per-page", str(per_page)], capture_output=True, text=True)
+    try:
+        return int(out.stdout.strip())
+    except ValueError:
+        return None
+
+
+def _rss_child(scenario: str, n_pages: int, per_page: int) -> None:
+    xml_pages, json_pages = pages(n_pages, per_page)
+    label, mode = scenario.split("-", 1)
+    data, ct = (xml_pages, "application/xml") if label == "xml" else (json_pages, "application/json")
+    decode_page(data[0], ct)
+    gc.collect()
+    try:
+        Path("/proc/self/clear_refs").write_text("5")  # reset the peak (VmHWM)
+    except OSError:
+        print("")
+        return
+    base = _status("VmRSS")
+    SCENARIOS[mode](data, ct)()
+    peak = _status("VmHWM")
+    print("" if base is None or peak is None else peak - base)
+
+
+def scenario_stream(pages_: list[bytes], ct: str) -> Callable[[], None]:
+    """Decode every page and materialise every entity, one page at a time."""
+    def run() -> None:
+        n = 0
+        for b in pages_:
+            for e in decode_page(b, ct).entities:
+                e.materialize()
+                n += 1
+        assert n == len(pages_) * len(decode_page(pages_[0], ct).entities)
+    return run
+
+
+def scenario_keep(pages_: list[bytes], ct: str) -> Callable[[], None]:
+    """Decode and materialise everything and keep every entity."""
+    def run() -> None:
+        kept = []
+        for b in pages_:
+            kept.extend(e.materialize() for e in decode_page(b, ct).entities)
+        assert kept
+    return run
+
+
+SCENARIOS = {"stream": scenario_stream, "keep": scenario_keep}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--pages", type=int, default=100)
+    ap.add_argument("--per-page", type=int, default=1000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--rss-child", help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    if a.rss_child:
+        _rss_child(a.rss_child, a.pages, a.per_page)
+        return 0
+    xml_pages, json_pages = pages(a.pages, a.per_page)
+    total = a.pages * a.per_page
+    decode_page(xml_pages[0], "application/xml")  # warm caches (schema, tag names)
+    decode_page(json_pages[0], "application/json")
+
+    def raw_xml() -> None:
+        for b in xml_pages:
+            etree.fromstring(b)
+
+    def raw_json() -> None:
+        for b in json_pages:
+            json.loads(b)
+
+    def decode_only(pages_: list[bytes], ct: str) -> Callable[[], None]:
+        def run() -> None:
+            n = 0
+            for b in pages_:
+                n += len(decode_page(b, ct).entities)
+            assert n == total
+        return run
+
+    def with_fields(pages_: list[bytes], ct: str) -> Callable[[], None]:
+        def run() -> None:
+            for b in pages_:
+                for e in decode_page(b, ct).entities:
+                    e.fields
+        return run
+
+    print(f"fel.client decode benchmark: {total:,} entities in {a.pages} pages"
+          f" ({sum(map(len, xml_pages)) / 1e6:.1f} MB XML, {sum(map(len, json_pages)) / 1e6:.1f} MB JSON),"
+          f" Python {sys.version.split()[0]}, lxml {'.'.join(map(str, etree.LXML_VERSION[:3]))}, best of {a.repeat}")
+    t_raw_xml = best(raw_xml, a.repeat)
+    t_raw_json = best(raw_json, a.repeat)
+    print(f"reference: lxml.etree.fromstring {t_raw_xml:.3f} s, json.loads {t_raw_json:.3f} s")
+    print(f"{'what':44} {'time':>8} {'ratio':>6} {'entities/s':>11}")
+    rows = [
+        ("XML: decode_page (entities decoded lazily)", t_raw_xml, decode_only(xml_pages, "application/xml")),
+        ("XML: decode_page + every entity's fields", t_raw_xml, with_fields(xml_pages, "application/xml")),
+        ("XML: decode_page + fields + links (all)", t_raw_xml, scenario_stream(xml_pages, "application/xml")),
+        ("JSON: decode_page (eager: everything)", t_raw_json, decode_only(json_pages, "application/json")),
+    ]
+    for label, ref, fn in rows:
+        t = best(fn, a.repeat)
+        print(f"{label:44} {t:7.3f}s {ref / t:6.0%} {total / t:11,.0f}")
+    print("ratio = reference parser time / fel time on the same bytes (target for XML decoding: >= 50 %)")
+    print()
+    print(f"memory (one page is {len(xml_pages[0]) / 1e6:.2f} MB XML):")
+    print(f"{'what':44} {'tracemalloc peak':>17} {'RSS growth':>11}")
+    for label, ct, pages_ in (("xml", "application/xml", xml_pages), ("json", "application/json", json_pages)):
+        for mode, text in (("stream", "stream all pages, materialise, drop"), ("keep", "keep every entity")):
+            tp = traced_peak(SCENARIOS[mode](pages_, ct))
+            rss = rss_growth(f"{label}-{mode}", a.pages, a.per_page)
+            rss_text = "n/a" if rss is None else f"{rss / 1e6:.1f} MB"
+            print(f"{label.upper() + ': ' + text:44} {tp / 1e6:14.1f} MB {rss_text:>11}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
