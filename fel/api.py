@@ -13,7 +13,8 @@ from .checker import check_reading, resolve_version
 from .compiler import CompiledQuery, compile_checked
 from .diagnostics import Diagnostic, FelError, Severity, make
 from .span import Span
-from .syntax.ast import Query
+from .checker.values import parse_time_expr
+from .syntax.ast import Comparison, Query, walk
 from .syntax.reader import Reading, read
 
 __all__ = ["parse", "check", "compile", "compile_query", "compile_params", "explain", "analyse"]
@@ -21,6 +22,8 @@ __all__ = ["parse", "check", "compile", "compile_query", "compile_params", "expl
 _CACHE_SIZE = 512
 _cache: "OrderedDict[tuple, tuple[Reading, list[Diagnostic]]]" = OrderedDict()
 _lock = Lock()
+#: compile_query results by (text, type, em_version, base, now); bounded, oldest evicted first.
+_compiled: dict[tuple, CompiledQuery] = {}
 
 
 def analyse(text: str, *, type: str | None = None, em_version: str | None = None) -> tuple[Reading, list[Diagnostic]]:
@@ -69,11 +72,37 @@ def check(text: str, *, type: str | None = None, em_version: str | None = None) 
 
 def compile_query(text: str, *, base: str | None = None, now: datetime | None = None,
                   type: str | None = None, em_version: str | None = None) -> CompiledQuery:
-    """The canonical :class:`~fel.compiler.CompiledQuery`; raises :class:`FelError` on errors."""
+    """The canonical :class:`~fel.compiler.CompiledQuery`; raises :class:`FelError` on errors.
+
+    Results are cached by all arguments, except when the query reads the clock (``now``
+    left to default and a time value such as ``now-24h``).
+    """
+    key = (text, type, em_version, base, now)
+    try:
+        hit = _compiled.get(key)  # lock-free: a dict lookup is atomic; writers hold _lock
+    except TypeError:  # unhashable argument: analyse() names the problem
+        hit = None
+    if hit is not None:
+        return hit
     reading, diags = analyse(text, type=type, em_version=em_version)
     if reading.query is None or any(d.severity is Severity.ERROR for d in diags):
         raise FelError(diags, text)
-    return compile_checked(reading.query, base=base, now=now)
+    result = compile_checked(reading.query, base=base, now=now)
+    if now is not None or not _reads_clock(reading.query):
+        with _lock:
+            if len(_compiled) >= _CACHE_SIZE:
+                del _compiled[next(iter(_compiled))]  # oldest first
+            _compiled[key] = result
+    return result
+
+
+def _reads_clock(query: Query) -> bool:
+    """Whether compiling depends on the current time (an unquoted ``now``/``today`` value)."""
+    for node in walk(query.filter):
+        values = (node.value,) if isinstance(node, Comparison) else getattr(node, "values", ())
+        if any(not v.quoted and parse_time_expr(v.text) for v in values):
+            return True
+    return False
 
 
 def compile(text: str, *, base: str | None = None, now: datetime | None = None,

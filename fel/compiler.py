@@ -16,8 +16,8 @@ from datetime import datetime, timezone
 from urllib.parse import quote
 
 from .schema import Field, Kind, QueryType, load_schema
-from .syntax.ast import And, Comparison, Expr, Or, Query, Value
-from .syntax.printer import flatten, lower, print_filter
+from .syntax.ast import And, Comparison, Expr, Membership, Not, Or, Query, Value
+from .syntax.printer import lower, print_value
 from .checker.values import canonical_datetime, parse_bool, parse_datetime, parse_time_expr, resolve_time_expr
 
 __all__ = ["CompiledQuery", "compile_checked", "DEFAULT_BASE", "encode_params", "canonical_filter"]
@@ -74,14 +74,15 @@ def encode_params(params: list[tuple[str, str]]) -> str:
     return "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in params)
 
 
-def _canonical_value(field: Field | None, value: Value, now: datetime) -> tuple[Value, bool]:
+def _canonical_value(field: Field | None, value: Value, now: "datetime | _Clock") -> tuple[Value, bool]:
     """(canonical value, must be quoted)."""
     if field is None:
         return value, False
     text = value.text
     if field.kind is Kind.DATETIME:
         if parse_time_expr(text) and not value.quoted:
-            text = resolve_time_expr(text, now).strftime("%Y-%m-%dT%H:%M:%SZ")
+            at = now() if isinstance(now, _Clock) else now
+            text = resolve_time_expr(text, at).strftime("%Y-%m-%dT%H:%M:%SZ")
             return Value(text, value.span, quoted=True), True
         dt = parse_datetime(text)
         if dt is not None:
@@ -98,24 +99,48 @@ def _canonical_value(field: Field | None, value: Value, now: datetime) -> tuple[
     return value, False
 
 
-def canonical_filter(expr: Expr, qtype: QueryType | None, now: datetime) -> str:
-    """Lower and canonicalise a filter and print it in EM syntax."""
-    quoted: set[int] = set()
+class _Clock:
+    """The compile-time clock, read at most once per compilation and only if a time value
+    needs it."""
 
-    def canon(node: Expr) -> Expr:
+    __slots__ = ("_now",)
+
+    def __init__(self) -> None:
+        self._now: datetime | None = None
+
+    def __call__(self) -> datetime:
+        if self._now is None:
+            self._now = datetime.now(timezone.utc)
+        return self._now
+
+
+def canonical_filter(expr: Expr, qtype: QueryType | None, now: "datetime | _Clock") -> str:
+    """Lower and canonicalise a filter and print it in EM syntax.
+
+    One pass over the tree, printing as :func:`~fel.syntax.printer.print_filter` prints the
+    flattened, lowered tree: a chain is parenthesised only inside a chain of the other kind,
+    same-kind nesting and one-operand chains are transparent, and ``not``/``in`` are lowered
+    where they occur.
+    """
+    field_of = qtype.field if qtype is not None else None
+
+    def emit(node: Expr, parent: type | None) -> str:
         if isinstance(node, Comparison):
-            field = qtype.field(node.field.text) if qtype else None
+            field = field_of(node.field.text) if field_of is not None else None
             value, force = _canonical_value(field, node.value, now)
-            new = Comparison(replace(node.field, text=field.name) if field else node.field, node.op, value, node.span)
-            if force:
-                quoted.add(id(value))
-            return new
+            return f"{field.name if field else node.field.text}{node.op}{print_value(value, force)}"
         if isinstance(node, (And, Or)):
-            return type(node)(tuple(canon(o) for o in node.operands), node.span)
-        return node
+            operands = node.operands
+            if len(operands) == 1:
+                return emit(operands[0], parent)
+            kind = And if isinstance(node, And) else Or
+            text = (";" if kind is And else ",").join([emit(o, kind) for o in operands])
+            return text if parent is None or parent is kind else "(" + text + ")"
+        if isinstance(node, (Not, Membership)):
+            return emit(lower(node), parent)  # fel's friendly layer
+        raise TypeError(f"not a filter node: {node!r}")
 
-    tree = canon(flatten(lower(expr)))
-    return print_filter(tree, style="em", force_quotes=lambda _n, v: id(v) in quoted)
+    return emit(expr, None)
 
 
 def compile_checked(query: Query, *, base: str | None = None, now: datetime | None = None) -> CompiledQuery:
@@ -124,9 +149,9 @@ def compile_checked(query: Query, *, base: str | None = None, now: datetime | No
     qtype = schema.type(query.type.text.strip()) if query.type is not None else None
     if qtype is None:
         raise ValueError("compile_checked needs a query with a known type (run the checker first)")
-    now = now or datetime.now(timezone.utc)
+    clock = now or _Clock()
     fmt = _FORMATS.get(query.format.text.strip().lower()) if query.format is not None else None
-    flt = canonical_filter(query.filter, qtype, now) if query.filter is not None else None
+    flt = canonical_filter(query.filter, qtype, clock) if query.filter is not None else None
     sort = None
     if query.sort is not None:
         field = qtype.field(query.sort.field.text.strip())

@@ -39,7 +39,7 @@ def check_reading(reading: Reading, *, em_version: str | EmVersion | None = None
     check_params(query, qtype, reading.source, out)
     if query.filter is not None:
         out.extend(check_filter(query.filter, qtype, reading.source, em_mode=reading.form != "statement"))
-    return sort_diagnostics(out)
+    return sort_diagnostics(out) if out else out
 
 
 def _check_endpoint(reading: Reading, out: list[Diagnostic]) -> bool:

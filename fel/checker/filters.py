@@ -17,45 +17,52 @@ _OR_WORDS = {"or", "||"}
 
 def check_filter(expr: Expr, qtype: QueryType | None, source: str, *, em_mode: bool) -> list[Diagnostic]:
     """Diagnostics for a filter. ``em_mode``: the filter travels to EM as written (URL or bare
-    filter), so fel's friendly syntax is a mistake there."""
+    filter), so fel's friendly syntax is a mistake there.
+
+    One walk over the tree; the caller sorts the diagnostics by position.
+    """
     out: list[Diagnostic] = []
-    _check_structure(expr, source, em_mode, out)
+    friendly_reported = False
     for node in walk(expr):
         if isinstance(node, Comparison):
             _check_comparison(node, qtype, source, em_mode, out)
-        elif isinstance(node, Membership):
-            field = _resolve_field(node.field, qtype, out)
-            for v in node.values:
-                _check_value(node, field, v, source, em_mode, out)
+        elif isinstance(node, (And, Or)):
+            _check_chain(node, source, em_mode, out)
+        else:
+            if em_mode and not friendly_reported and isinstance(node, (Not, Membership)):
+                friendly_reported = True
+                _report_friendly(node, out)
+            if isinstance(node, Membership):
+                field = _resolve_field(node.field, qtype, out)
+                for v in node.values:
+                    _check_value(node, field, v, source, em_mode, out)
     return out
 
 
 # ---- structure ----------------------------------------------------------------------------
 
-def _check_structure(expr: Expr, source: str, em_mode: bool, out: list[Diagnostic]) -> None:
-    friendly_reported = False
-    for node in walk(expr):
-        if isinstance(node, (And, Or)):
-            for sep in node.seps:
-                _check_sep(sep.text, sep.span, isinstance(node, And), em_mode, out)
-            if isinstance(node, Or) and not node.parens:
-                for child in node.operands:
-                    if isinstance(child, And) and not child.parens and len(child.operands) > 1:
-                        text = source[child.span.start:child.span.end]
-                        out.append(make(
-                            "FEL301", child.span,
-                            "`;` and `,` are mixed without parentheses; fel reads AND first, but EM does not document it",
-                            hint=f"write ({text}) to make the grouping explicit",
-                            fix=Fix(child.span, f"({text})", "add parentheses", safe=False)))
-        elif em_mode and isinstance(node, (Not, Membership)) and not friendly_reported:
-            friendly_reported = True
-            what = "`not`" if isinstance(node, Not) else "`in (…)`"
-            lowered = print_filter(lower(node))
-            out.append(make(
-                "FEL011", node.span, f"{what} is fel syntax; EM does not understand it in a raw filter",
-                hint=f"in EM syntax: {lowered}",
-                fix=Fix(node.span, f"({lowered})" if isinstance(lower(node), (And, Or)) else lowered,
-                        "rewrite in EM syntax")))
+def _check_chain(node: And | Or, source: str, em_mode: bool, out: list[Diagnostic]) -> None:
+    for sep in node.seps:
+        _check_sep(sep.text, sep.span, isinstance(node, And), em_mode, out)
+    if isinstance(node, Or) and not node.parens:
+        for child in node.operands:
+            if isinstance(child, And) and not child.parens and len(child.operands) > 1:
+                text = source[child.span.start:child.span.end]
+                out.append(make(
+                    "FEL301", child.span,
+                    "`;` and `,` are mixed without parentheses; fel reads AND first, but EM does not document it",
+                    hint=f"write ({text}) to make the grouping explicit",
+                    fix=Fix(child.span, f"({text})", "add parentheses", safe=False)))
+
+
+def _report_friendly(node: Not | Membership, out: list[Diagnostic]) -> None:
+    what = "`not`" if isinstance(node, Not) else "`in (…)`"
+    lowered = print_filter(lower(node))
+    out.append(make(
+        "FEL011", node.span, f"{what} is fel syntax; EM does not understand it in a raw filter",
+        hint=f"in EM syntax: {lowered}",
+        fix=Fix(node.span, f"({lowered})" if isinstance(lower(node), (And, Or)) else lowered,
+                "rewrite in EM syntax")))
 
 
 def _check_sep(text: str, span: Span, is_and: bool, em_mode: bool, out: list[Diagnostic]) -> None:
@@ -134,7 +141,7 @@ def _check_value(node, field: Field | None, value: Value, source: str, em_mode: 
     kind = field.kind
     if kind is Kind.DATETIME:
         _check_datetime(field, value, em_mode, out)
-    elif parse_time_expr(text) and not value.quoted and not em_mode:
+    elif not em_mode and not value.quoted and parse_time_expr(text):
         out.append(make("FEL212", value.span, f"`{text}` is compared with {field.name}, which is not a DateTime; "
                         "it stays a literal string"))
     if kind is Kind.ENUM:

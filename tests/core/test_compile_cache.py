@@ -1,0 +1,105 @@
+"""compile_query's result cache: keyed by every argument, bounded, and never used when the
+result depends on the clock."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+
+import pytest
+
+import fel
+from fel import api, compiler
+from fel.diagnostics import FelError
+
+
+class FakeClock:
+    """Stands in for ``datetime`` in fel.compiler so the test controls "now"."""
+
+    current = datetime(2026, 1, 10, 12, 0, 0, tzinfo=timezone.utc)
+
+    @classmethod
+    def now(cls, tz=None):
+        return cls.current
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    api._compiled.clear()
+    yield
+    api._compiled.clear()
+
+
+def test_same_arguments_give_the_cached_result():
+    a = fel.compile_query("Result==Failed", type="BackupJobSession")
+    b = fel.compile_query("Result==Failed", type="BackupJobSession")
+    assert a is b
+    assert a.filter == "Result==Failed"
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"base": "https://em.example:9398/api/"},
+    {"now": datetime(2026, 11, 28, tzinfo=timezone.utc)},
+    {"em_version": "12.0"},
+])
+def test_every_argument_is_part_of_the_key(kwargs):
+    plain = fel.compile_query("BackupJobSession where Result == failed")
+    other = fel.compile_query("BackupJobSession where Result == failed", **kwargs)
+    assert other is not plain
+    if "base" in kwargs:
+        assert other.url().startswith(kwargs["base"]) and not plain.url().startswith(kwargs["base"])
+
+
+def test_type_is_part_of_the_key():
+    job = fel.compile_query("Name==x", type="Job")
+    repo = fel.compile_query("Name==x", type="Repository")
+    assert (job.type, repo.type) == ("Job", "Repository")
+
+
+def test_time_values_follow_the_clock_when_now_is_not_given(monkeypatch):
+    monkeypatch.setattr(compiler, "datetime", FakeClock)
+    text = "BackupJobSession where CreationTime >= now-24h"
+    monkeypatch.setattr(FakeClock, "current", datetime(2026, 1, 10, 12, 0, 0, tzinfo=timezone.utc))
+    first = fel.compile_query(text)
+    monkeypatch.setattr(FakeClock, "current", datetime(2026, 1, 11, 12, 0, 0, tzinfo=timezone.utc))
+    second = fel.compile_query(text)
+    assert first.filter == 'CreationTime>="2026-01-09T12:00:00Z"'
+    assert second.filter == 'CreationTime>="2026-01-10T12:00:00Z"'
+
+
+def test_time_values_are_cached_when_now_is_given():
+    now = datetime(2026, 11, 28, 12, 0, 0, tzinfo=timezone.utc)
+    text = "BackupJobSession where CreationTime >= today-1d"
+    a = fel.compile_query(text, now=now)
+    assert a is fel.compile_query(text, now=now)
+    assert a.filter == 'CreationTime>="2026-11-27T00:00:00Z"'
+
+
+def test_a_quoted_now_is_a_literal_and_may_be_cached():
+    a = fel.compile_query('BackupJobSession where JobName == "now"')
+    assert a is fel.compile_query('BackupJobSession where JobName == "now"')
+
+
+def test_errors_are_raised_every_time_and_not_cached():
+    for _ in range(2):
+        with pytest.raises(FelError):
+            fel.compile_query("Bogus==1", type="Job")
+    assert not api._compiled
+
+
+def test_the_cache_is_bounded():
+    for i in range(api._CACHE_SIZE + 50):
+        fel.compile_query(f"Name==x{i}", type="Job")
+    assert len(api._compiled) == api._CACHE_SIZE
+    assert ("Name==x0", "Job", None, None, None) not in api._compiled  # oldest went first
+
+
+def test_non_str_input_still_names_the_problem():
+    with pytest.raises(TypeError, match="str"):
+        fel.compile_query(["Result==Failed"], type="Job")  # type: ignore[arg-type]
+
+
+def test_concurrent_callers_get_equal_results():
+    texts = [f"Name==t{i % 40}" for i in range(400)]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda t: fel.compile_query(t, type="Job").filter, texts))
+    assert results == texts
