@@ -232,10 +232,13 @@ class Candidate:
             return None
         return Span(self.starts[s], self.ends[e - 1]), lit.quoting
 
-    def touches_hole(self, span: Span) -> bool:
-        """Whether ``span`` overlaps or touches an interpolation hole."""
+    def touches_hole(self, span: Span, adjacent: bool = False) -> bool:
+        """Whether ``span`` overlaps an interpolation hole (an empty span: sits at its edge;
+        with ``adjacent``: also when it only touches one)."""
         for h in self.holes:
-            if span.start <= h.end and span.end >= h.start:
+            if span.start < h.end and span.end > h.start:
+                return True
+            if (adjacent or span.start == span.end) and span.start <= h.end and span.end >= h.start:
                 return True
         return False
 

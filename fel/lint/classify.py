@@ -23,6 +23,7 @@ _PREFIX = re.compile(r"(?i)^\s*(?:(?:GET|POST|PUT|DELETE|PATCH|HEAD)\s+|[A-Za-z_
 _ANCHOR = re.compile(r"(?i)https?://|(?<![\w.%-])/?api/|(?<![\w.%/-])/?query(?:\?|%3f)(?=[A-Za-z])|"
                      r"(?<![\w.%/-])/?(?:querysvc|lookupsvc|lookup|sessionmngr)(?:\?|/|\b)")
 _ORIGIN = re.compile(r"(?i)(https?)://(\[[^\]]*\]|[^/?#\s:]*)(?::(\d+|" + HOLE + r"))?")
+_AFTER_HOLE = re.compile(r"(?i)[\w./-]*(?:\?|%3f)|/")
 _BARE = re.compile(r"(?i)\??" + _PARAMS + r"=(?!=)")
 _QUERY_SEG = re.compile(r"(?i)(?:/api)?/?query(?=%3f|/?$)")
 
@@ -75,6 +76,8 @@ def _url_extent(text: str) -> tuple[int, int] | None:
     end = len(text.rstrip())
     if _WHOLE.match(text, lead):
         return lead, end
+    if text.startswith(HOLE, lead) and _AFTER_HOLE.match(text, lead + len(HOLE)):
+        return lead, end  # a base-URL variable glued to a path: ``$base + "querySvc?…"``
     m = _PREFIX.match(text)
     if m and _WHOLE.match(text, m.end()):
         return m.end(), end

@@ -89,7 +89,7 @@ def lint_candidate(cand: Candidate, em_version: str | None = None) -> list[Diagn
         if d.code in ABSENCE_CODES:
             if drop_absence:
                 continue
-        elif cand.touches_hole(d.span):
+        elif cand.touches_hole(d.span, adjacent=d.code.startswith("FEL0")):
             continue
         out.append(d)
     return out

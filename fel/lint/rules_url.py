@@ -13,6 +13,7 @@ from .. import codes
 from ..codes import Rule
 from ..diagnostics import Diagnostic, Fix, make
 from ..span import Span
+from .candidate import HOLE
 from .classify import COLLECTIONS, Target, _collections
 
 __all__ = ["LINT_RULES", "url_rules", "register_all", "UNUSED_NOQA"]
@@ -133,12 +134,12 @@ def _origin_rules(text: str, t: Target, em_version: str | None, out: list[Diagno
                         hint="use https://<em-host>:9398/api/…",
                         fix=Fix(t.port, "9398", "use port 9398", safe=False)))
     elif port == "9399" and scheme == "http" and not _older_than_10(em_version):
-        span = Span(t.scheme.start, t.port.end)
+        whole = Span(t.scheme.start, t.port.end)
         host = text[t.scheme.end:t.port.start]
-        out.append(make("FEL404", span, "plain HTTP on 9399 was only served by EM 9.x; EM 10 and later serve "
-                                        "HTTPS on 9398",
+        out.append(make("FEL404", t.port, "plain HTTP on 9399 was only served by EM 9.x; EM 10 and later serve "
+                                          "HTTPS on 9398",
                         hint="switch to https://…:9398 (and check the certificate)",
-                        fix=Fix(span, "https" + host + "9398", "use https on port 9398", safe=False)))
+                        fix=Fix(whole, "https" + host + "9398", "use https on port 9398", safe=False)))
     elif port == "9398" and scheme == "http":
         out.append(make("FEL405", t.scheme, "port 9398 speaks HTTPS; `http://` cannot talk to it",
                         fix=Fix(t.scheme, "https", "use https")))
@@ -170,16 +171,24 @@ def _lookup_rules(text: str, t: Target, out: list[Diagnostic]) -> None:
 def _collection_rule(text: str, t: Target, out: list[Diagnostic]) -> None:
     if not COLLECTIONS:
         COLLECTIONS.update(_collections())
-    ptext = text[t.path.start:t.path.end].lower()
-    m = re.search(r"/api/+(.+?)/*$", ptext)
-    if m is None or t.query is None:
+    ptext = text[t.path.start:t.path.end]
+    low = ptext.lower()
+    cut = low.find("/api/")
+    if cut >= 0:
+        rel_start = cut + 5
+    else:
+        rel_start = len(HOLE) if low.startswith(HOLE.lower()) else 0
+        while rel_start < len(low) and low[rel_start] == "/":
+            rel_start += 1
+    rel = low[rel_start:].rstrip("/")
+    if t.query is None or HOLE.lower() in rel:
         return
-    qtype = COLLECTIONS.get(m.group(1))
+    qtype = COLLECTIONS.get(rel)
     if qtype is None or not _BIG_COLLECTIONS.search(qtype):
         return
     params = {n.lower(): v for n, v, _, _ in t.params(text)}
     if params.get("format", "").lower() != "entity":
         return
-    out.append(make("FEL411", Span(t.path.start + m.start(1), t.path.end),
+    out.append(make("FEL411", Span(t.path.start + rel_start, t.path.end),
                     f"fetches every `{qtype}` in entity form and filters on the client",
                     hint=f"let EM filter: /api/query?type={qtype}&format=Entities&filter=…&pageSize=…"))
