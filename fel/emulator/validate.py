@@ -86,18 +86,23 @@ def parse_em_filter(text: str) -> Expr:
 
 
 def checker_validator():
-    """A validator using the core checker, or None when it is not available.
+    """A validator using the core checker (:func:`fel.check`), or None when it is unavailable.
 
-    It checks ``query?<raw query string>`` and raises QueryProblem with the message of the first
-    error of an EM-level code.
+    The checker sees the parameters exactly as the emulator decoded them (re-encoded with
+    ``%XX`` only, so ``+`` and ``%`` cannot be read twice); the first error of an EM-level
+    code becomes the QueryProblem.
     """
     try:
-        from ..api import check  # type: ignore[attr-defined]
-    except ImportError:
+        from ..api import check
+    except ImportError:  # pragma: no cover - the core ships with fel
         return None
+    from urllib.parse import quote
 
     def validate(raw_query: str, params: list[tuple[str, str]]) -> None:
-        for diag in check("query?" + raw_query):
+        text = "&".join(f"{quote(n, safe='')}={quote(v, safe='')}" if n else quote(v, safe="")
+                        for n, v in params)
+        for diag in check("query?" + text):
             if diag.is_error and diag.code in EM_LEVEL_CODES:
-                raise QueryProblem(diag.message)
+                prefix = "invalid filter: " if diag.code.startswith("FEL0") else ""
+                raise QueryProblem(prefix + diag.message + (f" ({diag.hint})" if diag.hint else ""))
     return validate

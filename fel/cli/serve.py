@@ -1,0 +1,143 @@
+"""``fel serve``: run the local Enterprise Manager emulator until SIGINT or SIGTERM.
+
+The first line of stdout is the API root URL (``http://127.0.0.1:9398/api/``), then one line
+per accepted ``user:password``. Everything else goes to stderr.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+__all__ = ["configure", "run"]
+
+
+def _user(text: str) -> tuple[str, str]:
+    name, sep, password = text.partition(":")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME:PASSWORD, got {text!r}")
+    return name, password
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError("must be between 0 and 1")
+    return value
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
+def _positive(text: str) -> float:
+    value = _non_negative(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be above 0")
+    return value
+
+
+def _now(text: str):
+    from fel.evaluate import parse_datetime
+
+    value = parse_datetime(text)
+    if value is None:
+        raise argparse.ArgumentTypeError(f"not a UTC date/time like 2025-08-16T12:00:00Z: {text!r}")
+    return value
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=9398, help="port (default 9398; 0 picks a free port)")
+    parser.add_argument("--seed", type=int, default=1, help="dataset seed (default 1)")
+    parser.add_argument("--scale", type=_positive, default=1.0,
+                        help="dataset size factor (default 1: ~60 jobs, ~3,400 job sessions; 35: >100k sessions)")
+    parser.add_argument("--now", type=_now, default=None,
+                        help="the dataset's 'now' in UTC (default: the current hour); fixes every timestamp")
+    parser.add_argument("--user", action="append", type=_user, metavar="NAME:PASSWORD", default=None,
+                        help="accept these credentials (repeatable; default demo:demo). They are test "
+                             "credentials: argv is visible to other local users, use --users-file otherwise")
+    parser.add_argument("--users-file", metavar="PATH", help="read NAME:PASSWORD lines from a file")
+    parser.add_argument("--tls", action="store_true", help="serve HTTPS with a self-signed certificate made at start-up")
+    parser.add_argument("--json-case", choices=("pascal", "camel"), default="pascal",
+                        help="JSON keys as 12.x (PascalCase, default) or 13.x (camelCase)")
+    parser.add_argument("--link-style", choices=("v13", "v12"), default="v13",
+                        help="PagingInfo link encoding: v13 (%%3D, raw ;) or v12 (%%3d, +)")
+    parser.add_argument("--bom", action="store_true", help="start every body with a UTF-8 BOM")
+    parser.add_argument("--latency", type=_non_negative, default=0.0, metavar="MS",
+                        help="add this many milliseconds to every query/resource answer")
+    parser.add_argument("--error-rate", type=_rate, default=0.0, metavar="P",
+                        help="fail this share of query/resource requests (503 or dropped connection)")
+    parser.add_argument("--session-idle", type=_positive, default=900.0, metavar="S",
+                        help="seconds before an idle session expires (default 900, as EM)")
+    parser.add_argument("--access-log", action="store_true", help="print one line per request to stderr")
+
+
+def _users(args: argparse.Namespace) -> dict[str, str] | None:
+    users: dict[str, str] = {}
+    if args.users_file:
+        with open(args.users_file, encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                line = line.strip()
+                if not line or line.startswith("#"):
+                    continue
+                try:
+                    name, password = _user(line)
+                except argparse.ArgumentTypeError:
+                    raise ValueError(f"{args.users_file}:{n}: expected NAME:PASSWORD") from None
+                users[name] = password
+    for name, password in args.user or ():
+        users[name] = password
+    return users or None
+
+
+def run(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from fel.emulator import Emulator
+
+    try:
+        users = _users(args)
+    except (OSError, ValueError) as exc:
+        print(f"fel serve: {exc}", file=sys.stderr)
+        return 2
+    log = (lambda line: print(line, file=sys.stderr, flush=True)) if args.access_log else None
+    em = Emulator(host=args.host, port=args.port, seed=args.seed, scale=args.scale, now=args.now, users=users,
+                  tls=args.tls, latency_ms=args.latency, error_rate=args.error_rate, access_log=log,
+                  json_case=args.json_case, link_style=args.link_style, bom=args.bom,
+                  session_idle=args.session_idle)
+    try:
+        em.start()
+    except OSError as exc:
+        print(f"fel serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    done = threading.Event()
+
+    def _stop(signum, frame) -> None:  # noqa: ARG001
+        done.set()
+
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        print(em.url, flush=True)
+        for name, password in em.settings.users.items():
+            print(f"{name}:{password}", flush=True)
+        if em.ca_file:
+            print(f"fel serve: TLS with a self-signed certificate: {em.ca_file}", file=sys.stderr, flush=True)
+        print(f"fel serve: seed {args.seed}, scale {args.scale:g}, now {em.dataset.now:%Y-%m-%dT%H:%M:%SZ}; "
+              "stop with Ctrl-C", file=sys.stderr, flush=True)
+        while not done.wait(0.5):
+            pass
+    finally:
+        em.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0
