@@ -77,10 +77,14 @@ def _chain(toks: list[Tok], i: int, lang: Language) -> tuple[Chain, int]:
                 j += 1
                 continue
             break
-        if lang.adjacent == "space" and t.kind == "str" and t.lit is not None:
-            parts.append(t.lit)
-            j += 1
-            continue
+        if lang.adjacent == "space":
+            k = j
+            while k < n and toks[k].kind == "nl":
+                k += 1
+            if k < n and toks[k].kind == "str" and toks[k].lit is not None:
+                parts.append(toks[k].lit)
+                j = k + 1
+                continue
         k = j
         while k < n and toks[k].kind == "nl":
             k += 1

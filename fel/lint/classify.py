@@ -122,7 +122,10 @@ def classify(cand: Candidate) -> Target | None:
     rest = text[at:e]
     if scheme is None and _BARE.match(rest):
         qs = at + (1 if rest.startswith("?") else 0)
-        return Target("query", Span(s, e), Span(at, at), Span(qs, e), None, None, check_start=at)
+        t = Target("query", Span(s, e), Span(at, at), Span(qs, e), None, None, check_start=at)
+        if cand.origin in ("literal", "comment") and not _plausible(text, t):
+            return None
+        return t
     q = rest.find("?")
     if q < 0:
         enc = re.search(r"(?i)query%3f", rest)
@@ -142,6 +145,22 @@ def classify(cand: Candidate) -> Target | None:
         return None
     check_start = path.start + _last_query_seg(ptext) if kind == "query" else s
     return Target(kind, Span(s, e), path, query, scheme, port, check_start)
+
+
+_EM_COMPARISON = re.compile(r"[A-Za-z]\w*(?:==|!=|>=|<=|<|>|%3[dD]%3[dD]|%3[eEcC])")
+
+
+def _plausible(text: str, t: Target) -> bool:
+    """A bare ``name=value&…`` string in source code is taken for an EM query only when its
+    ``type`` is an EM type (or a hole) or its ``filter`` holds an EM comparison."""
+    from ..schema import load_schema
+    for name, value, _, _ in t.params(text):
+        key = name.lower()
+        if key == "type" and (HOLE in value or load_schema().type(value.strip()) is not None):
+            return True
+        if key == "filter" and _EM_COMPARISON.search(value):
+            return True
+    return False
 
 
 def _last_query_seg(ptext: str) -> int:

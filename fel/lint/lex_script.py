@@ -120,15 +120,21 @@ class ShellLexer(_Heredocs):
             self.pending.append((m.group(3), m.group(1) == "-", not m.group(2)))
             self.emit("op", m.group(), i, m.end())
             return m.end()
-        if ch not in _SH_META:
+        if ch not in _SH_META or (ch == "\\" and i + 1 < n and src[i + 1] != "\n"):
             j = i
             b = LitBuilder()
-            while j < n and src[j] not in _SH_META:
-                b.char(src[j], j, j + 1)
+            while j < n:
+                c = src[j]
+                if c == "\\":
+                    if j + 1 < n and src[j + 1] != "\n":
+                        b.char(src[j + 1], j, j + 2)
+                        j += 2
+                        continue
+                    break
+                if c in _SH_META:
+                    break
+                b.char(c, j, j + 1)
                 j += 1
-                if j < n and src[j] == "\\" and j + 1 < n and src[j + 1] != "\n":
-                    b.char(src[j + 1], j, j + 2)
-                    j += 2
             self.literal(b, raw_quoting("sh-word", _SH_META + "*?[#~{}"), i, j, i, j)
             return j
         return None
