@@ -25,6 +25,8 @@ __all__ = ["lint_text", "lint_candidate", "LintResult", "ABSENCE_CODES"]
 
 #: Findings about something *missing*: a hole may supply it, so they are dropped when one could.
 ABSENCE_CODES = frozenset({"FEL103", "FEL306", "FEL308"})
+#: Syntax findings whose cause may be what a hole next to them holds.
+_NEAR_HOLE = frozenset({"FEL001", "FEL007", "FEL008", "FEL013"})
 #: Checker codes that lint decides itself (it only hands /api/query targets to the checker).
 _ENDPOINT_CODES = frozenset({"FEL401"})
 
@@ -89,7 +91,7 @@ def lint_candidate(cand: Candidate, em_version: str | None = None) -> list[Diagn
         if d.code in ABSENCE_CODES:
             if drop_absence:
                 continue
-        elif cand.touches_hole(d.span, adjacent=d.code.startswith("FEL0")):
+        elif cand.touches_hole(d.span, adjacent=d.code in _NEAR_HOLE):
             continue
         out.append(d)
     return out

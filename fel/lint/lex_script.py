@@ -174,6 +174,16 @@ class ShellLexer(_Heredocs):
 
 # ---- PowerShell --------------------------------------------------------------------------------
 _PS_ESC = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "a": "\a", "b": "\b", "f": "\f", "v": "\v", "e": "\x1b"}
+
+
+def _ps_double_escape(text: str) -> str | None:
+    if "\n" in text or "\r" in text:
+        return None
+    return text.replace("`", "``").replace("$", "`$").replace('"', '""')
+
+
+#: PowerShell ``"…"``: quotes doubled (the common style), ``$`` and backticks escaped with a backtick.
+_PS_DOUBLE = Quoting('ps"', _ps_double_escape)
 _PS_VAR = re.compile(r"\$(?:[A-Za-z_]\w*:)?[A-Za-z_?^$]\w*")
 
 
@@ -216,8 +226,7 @@ class PowerShellLexer(Lexer):
         b = LitBuilder()
         cstart = j
         here = end_marker != '"'
-        quoting = backslash_quoting('ps"', '"$', escape_char="`") if not here else \
-            backslash_quoting('ps@"', "$", escape_char="`")
+        quoting = _PS_DOUBLE if not here else backslash_quoting('ps@"', "$", escape_char="`")
         while j < n:
             if src.startswith(end_marker, j):
                 if not here and src.startswith('""', j):
