@@ -7,8 +7,9 @@ An :class:`Entity` is what EM returns for one object: a full entity (``format=En
   type-specific ones such as ``VmDisplayName``), always strings;
 * ``fields`` — the child elements as the entity shows them (``CreationTimeUTC``, not the
   filter name ``CreationTime``), with typed values: aware UTC :class:`~datetime.datetime`,
-  ``int``, ``float``, ``bool``, ``str``; nested elements become dicts, repeated elements lists;
-  an explicit ``null`` (JSON) or ``xsi:nil`` (XML) is ``None``, an absent field is absent;
+  ``int``, ``float``, ``bool``, ``str``; nested elements become dicts, repeated elements lists,
+  text beside attributes ``Value``; a field that is present without a value — JSON ``null``
+  or ``""``, an empty XML element, ``xsi:nil`` — is ``None``, an absent field is absent;
 * ``links`` — the ``Links`` of the entity as :class:`Link` records.
 
 Values are typed from the schema where fel knows the field (a ``JobName`` of ``2024`` stays a
@@ -94,10 +95,11 @@ def coerce_text(text: str, kind: str | None = None) -> Any:
 
     ``kind`` is the schema kind of the field when known (``"integer"``, ``"decimal"``,
     ``"boolean"``, ``"datetime"``, or a string kind such as ``"string"``/``"enum"``/``"uid"``,
-    which keeps the text as it is). Without a kind the value is typed by its form."""
+    which keeps the text as it is). Without a kind the value is typed by its form. An empty
+    text is None: XML cannot tell an empty string from no value, so neither format does."""
+    if not text:
+        return None
     if kind is None:
-        if not text:
-            return text
         c = text[0]
         if c == "t" and text == "true":
             return True

@@ -13,10 +13,11 @@ from typing import Any, Callable
 
 from .entity import Entity, Link, coerce_json
 from .errors import DecodeError, HostileBody
+from .names import known_spellings, type_spellings
 
 __all__ = ["parse_json", "pascal", "unwrap_list", "entity_from_json", "links_from_json", "norm_dict"]
 
-_SPECIAL = {"uid": "UID", "id": "Id", "#text": "#text"}
+_SPECIAL = {"uid": "UID", "id": "Id"}
 _pascal_cache: dict[str, str] = {}
 
 #: Root attributes of an entity, when its type is unknown to the schema.
@@ -24,11 +25,16 @@ DEFAULT_ATTRIBUTES = frozenset({"UID", "Name", "Type", "Href"})
 
 
 def pascal(key: str) -> str:
-    """``pagingInfo`` → ``PagingInfo``, ``uid`` → ``UID``; PascalCase keys pass unchanged."""
+    """``pagingInfo`` → ``PagingInfo``, ``uid`` → ``UID``, ``rpoSchedule`` → ``RPOSchedule``
+    (names fel knows get their XML spelling back, see :mod:`fel.client.names`); PascalCase
+    keys pass unchanged."""
     try:
         return _pascal_cache[key]
     except KeyError:
-        out = _SPECIAL.get(key) or (key[:1].upper() + key[1:])
+        if key[:1].islower():
+            out = _SPECIAL.get(key) or known_spellings().get(key.lower()) or (key[:1].upper() + key[1:])
+        else:
+            out = key
         if len(_pascal_cache) < 8192:
             _pascal_cache[key] = out
         return out
@@ -94,12 +100,20 @@ def _s(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def generic_json(value: Any) -> Any:
-    """A nested JSON value with keys normalised and strings typed by form."""
+def _key(key: str, own: dict[str, str]) -> str:
+    if key[:1].islower():
+        return own.get(key.lower()) or pascal(key)
+    return key
+
+
+def generic_json(value: Any, own: dict[str, str] | None = None) -> Any:
+    """A nested JSON value with keys normalised (``own``: the entity type's spellings) and
+    strings typed by form."""
+    own = own or {}
     if isinstance(value, dict):
-        return {pascal(k): generic_json(v) for k, v in value.items()}
+        return {_key(k, own): generic_json(v, own) for k, v in value.items()}
     if isinstance(value, list):
-        return [generic_json(v) for v in value]
+        return [generic_json(v, own) for v in value]
     return coerce_json(value)
 
 
@@ -117,18 +131,19 @@ def entity_from_json(
     type_name = None if type_value is None else str(type_value)
     attr_names = DEFAULT_ATTRIBUTES if kind == "reference" else attributes_for(type_name)
     hints = hints_for(type_name)
+    own = type_spellings(type_name)
     attrs: dict[str, str] = {}
     fields: dict[str, Any] = {}
     links: tuple[Link, ...] = ()
     for raw_key, value in item.items():
-        key = pascal(raw_key)
+        key = _key(raw_key, own)
         if key == "Links":
             links = links_from_json(value)
         elif key in attr_names:
             if value is not None:
                 attrs[key] = value if isinstance(value, str) else _scalar_text(value)
         elif isinstance(value, (dict, list)):
-            fields[key] = generic_json(value)
+            fields[key] = generic_json(value, own)
         else:
             fields[key] = coerce_json(value, hints.get(key))
     return Entity(attrs, fields, links, kind=kind, element=element)

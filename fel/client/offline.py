@@ -49,15 +49,18 @@ def record_of(entity: Entity, qtype: Any) -> dict[str, Any]:
     return record
 
 
-def _matches_type(entity: Entity, qtype: Any) -> bool:
-    t = (entity.type or "").lower()
+def _matches_type(entity: Entity, qtype: Any, schema: Any) -> bool:
+    """False only for an entity whose Type names another query type (types EM writes that
+    are no query type, such as ``PasswordKey`` for ``Passwords``, belong to the query's)."""
+    t = entity.type
     if not t:
         return True
-    names = {qtype.name.lower(), *(s.lower() for s in qtype.spellings)}
-    for extra in (qtype.entity_element, qtype.reference_type):
-        if extra:
-            names.add(extra.lower())
-    return t in names
+    if t.lower() in {n.lower() for n in (qtype.entity_element, qtype.reference_type) if n}:
+        return True
+    other = schema.type(t)
+    if other is None and t.endswith("Reference"):
+        other = schema.type(t[: -len("Reference")])
+    return other is None or other is qtype
 
 
 @dataclass
@@ -76,14 +79,15 @@ def run_offline(entities: Iterable[Entity], compiled: Any, *, limit: int | None 
     from fel.schema import load_schema
     from fel.syntax.parser import parse_filter
 
-    qtype = load_schema().type(compiled.type)
+    schema = load_schema()
+    qtype = schema.type(compiled.type)
     if qtype is None:  # compile_query only yields known types
         raise ConfigError(f"unknown query type {compiled.type!r}")
     predicate = compile_filter(parse_filter(compiled.filter) if compiled.filter else None, qtype)
     kept: list[tuple[dict[str, Any], Entity]] = []
     other = 0
     for e in entities:
-        if not _matches_type(e, qtype):
+        if not _matches_type(e, qtype, schema):
             other += 1
             continue
         record = record_of(e, qtype)

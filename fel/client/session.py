@@ -89,6 +89,7 @@ class Client:
         wire: str = "xml",
         retries: int = 4,
         backoff: float = 0.5,
+        backoff_max: float = 8.0,
         max_body: int = DEFAULT_MAX_BODY,
         follow_links: bool = True,
         api_version: str = "latest",
@@ -106,7 +107,7 @@ class Client:
         self.follow_links = follow_links
         self.api_version = api_version
         policy = TransportPolicy(verify=verify, ca_bundle=ca_bundle, timeout=tuple(timeout),  # type: ignore[arg-type]
-                                 retries=retries, backoff=backoff, max_body=max_body)
+                                 retries=retries, backoff=backoff, backoff_max=backoff_max, max_body=max_body)
         self.transport = transport or Transport(policy, sleep=sleep)
         self._token: str | None = None
         self.logon_info: LogonInfo | None = None
@@ -337,5 +338,3 @@ def _not_em_hint(reply: Reply) -> str | None:
     return None
 
 
-def _request_info(method: str, url: str) -> RequestInfo:
-    return RequestInfo.of(method, url)

@@ -97,12 +97,12 @@ def _attributes(el: Any) -> dict[str, str]:
 
 def generic_value(el: Any) -> Any:
     """A nested element as a value: a dict of its attributes (typed by form) and children
-    (repeated children become lists); text beside attributes goes under ``#text``; an element
-    with ``xsi:nil="true"`` is None."""
+    (repeated children become lists); text beside attributes goes under ``Value`` (as EM's
+    JSON writes it); an empty element, or one with ``xsi:nil="true"``, is None."""
     attrib = el.attrib
     if len(el) == 0 and not attrib:
         text = el.text
-        return "" if text is None else coerce_text(text)
+        return None if text is None else coerce_text(text)
     if attrib.get(_XSI_NIL) == "true":
         return None
     out: dict[str, Any] = {}
@@ -116,7 +116,7 @@ def generic_value(el: Any) -> Any:
             continue
         _put(out, name, generic_value(child))
     if len(el) == 0 and el.text is not None and el.text.strip():
-        out["#text"] = coerce_text(el.text)
+        out["Value"] = coerce_text(el.text)
     return out
 
 
@@ -196,11 +196,11 @@ def _decode_entity(el: Any) -> tuple[dict[str, str], dict[str, Any], Any]:
         if len(child):
             value = generic_value(child)
         elif conv is by_form:  # an element the schema does not know: it may carry attributes
-            value = generic_value(child) if child.attrib else by_form(child.text or "")
+            value = generic_value(child) if child.attrib else by_form(child.text or "")  # "" -> None
         else:
             text = child.text
             if text is None:
-                value = None if child.get(_XSI_NIL) == "true" else ""
+                value = None  # empty or xsi:nil: no value
             else:
                 value = text if conv is None else conv(text)
         if name in fields:

@@ -239,7 +239,7 @@ def test_nested_and_repeated_elements():
     e = decode_page(body).entities[0]
     assert e.get("Result/Message") == "Ok" and e.get("result/success") is True
     assert e["Days"] == ["Sunday", "Monday"]
-    assert e["Day"] == {"Name": "Sunday", "#text": "1,1,1"}
+    assert e["Day"] == {"Name": "Sunday", "Value": "1,1,1"}
     assert e.uid is None and e.name is None and e.kind == "resource"
 
 
@@ -279,7 +279,7 @@ def test_parse_datetime(text, expected):
 
 @pytest.mark.parametrize("text, expected", [
     ("true", True), ("false", False), ("True", "True"), ("100", 100), ("-3", -3), ("007", "007"),
-    ("12.5", 12.5), ("1.10.2", "1.10.2"), ("", ""), ("urn:veeam:Job:1", "urn:veeam:Job:1"),
+    ("12.5", 12.5), ("1.10.2", "1.10.2"), ("", None), ("urn:veeam:Job:1", "urn:veeam:Job:1"),
     ("Backup Job 2@2025-08-15 20:00:24.003406", "Backup Job 2@2025-08-15 20:00:24.003406"),
 ])
 def test_coerce_text_by_form(text, expected):
