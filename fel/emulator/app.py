@@ -25,7 +25,7 @@ from ..schema import load_schema
 from .dataset import Dataset
 from .faults import DROP, SERVICE_UNAVAILABLE, Faults
 from .query import QueryEngine, QueryPage, QueryProblem
-from .render import Node, Style, entity_node, envelope_attrs, ref_node, to_json, to_xml
+from .render import Node, Style, cached_entity, cached_ref, entity_node, envelope_attrs, ref_node, to_json, to_xml
 from .sessions import DEFAULT_IDLE, LogonSession, SessionStore
 from .templates import template
 from .urls import LINK_STYLES, parse_query
@@ -272,7 +272,8 @@ def _query_service(api: str) -> Node:
 
 def _container(ctx: _Ctx, type_name: str, entities: list) -> Node:
     tpl = template(type_name)
-    return Node(tpl.container, [], None, [entity_node(e, ctx.api) for e in entities], collection=True)
+    style = ctx.style if ctx.as_json else None
+    return Node(tpl.container, [], None, [cached_entity(e, ctx.api, style) for e in entities], collection=True)
 
 
 def _query_result(ctx: _Ctx, page: QueryPage) -> Node | dict:
@@ -285,7 +286,9 @@ def _query_result(ctx: _Ctx, page: QueryPage) -> Node | dict:
         holder = "Resources" if qtype.result_container == "Resources" else "Entities"
         parts[holder] = Node(holder, [], None, [_container(ctx, qtype.name, page.entities)])
     else:
-        parts["Refs"] = Node("Refs", [], None, [ref_node(e, ctx.api) for e in page.entities], collection=True)
+        style = ctx.style if ctx.as_json else None
+        parts["Refs"] = Node("Refs", [], None, [cached_ref(e, ctx.api, style) for e in page.entities],
+                             collection=True)
     if ctx.as_json:
         return {**parts, "Links": None, "PagingInfo": paging}
     return Node("QueryResult", [], None, [n for n in parts.values() if n is not None] + [paging])
@@ -295,7 +298,8 @@ def _listing(ctx: _Ctx, type_name: str, entities: list) -> Node:
     qtype = load_schema().type(type_name)
     if qtype.reference_type is None:
         return _container(ctx, type_name, entities)
-    return Node("EntityReferences", [], None, [ref_node(e, ctx.api) for e in entities])
+    style = ctx.style if ctx.as_json else None
+    return Node("EntityReferences", [], None, [cached_ref(e, ctx.api, style) for e in entities])
 
 
 def _cookie(header: str, name: str) -> str | None:

@@ -255,21 +255,29 @@ def build_tasks(b: Builder) -> None:
             result, state = s.fields["Result"], s.fields["State"]
             t = s.fields["CreationTime"] + timedelta(seconds=20 + b.rng.randrange(60))
             for n, vm in enumerate(plan.vms):
+                took = timedelta(minutes=b.rng.uniform(1, plan.minutes), microseconds=b.rng.randrange(1_000_000))
+                created, end = t, t + took
                 if state == "Working":
-                    vm_result, vm_state, reason = "None", "InProgress", ""
+                    # a running session: finished, running and not yet started tasks
+                    reason = ""
+                    if t > b.now:
+                        vm_result, vm_state, created, end = "None", "Pending", s.fields["CreationTime"], NEVER
+                    elif end > b.now:
+                        vm_result, vm_state, end = "None", "InProgress", NEVER
+                    else:
+                        vm_result, vm_state = "Success", "Completed"
                 elif result == "Success" or (result != "Success" and n > 0 and b.chance(0.6)):
                     vm_result, vm_state, reason = "Success", "Completed", ""
                 else:
-                    vm_result = result
-                    vm_state = "Completed"
+                    vm_result, vm_state = result, "Completed"
                     reason = reasons[2] if result == "Warning" else b.pick(reasons[:2])
-                took = timedelta(minutes=b.rng.uniform(1, plan.minutes), microseconds=b.rng.randrange(1_000_000))
-                end = t + took
+                if vm_state == "Completed" and s.fields["EndTime"] != NEVER:
+                    end = min(end, s.fields["EndTime"])
+                    created = min(created, end)
                 b.make(type_name, {
-                    "Name": f"{vm}@{t:%Y-%m-%d %H:%M:%S}", "VmDisplayName": vm, "CreationTime": t,
-                    "EndTime": NEVER if vm_state == "InProgress" else min(end, s.fields["EndTime"]),
-                    "State": vm_state, "Result": vm_result, "Reason": reason,
+                    "Name": f"{vm}@{created:%Y-%m-%d %H:%M:%S}", "VmDisplayName": vm, "CreationTime": created,
+                    "EndTime": end, "State": vm_state, "Result": vm_result, "Reason": reason,
                     "TotalSize": b.rng.randrange(8, 800) << 30, "JobSessionUid": s.uid,
                     "JobUid": plan.job.uid, "JobName": plan.job.name},
                     links=[b.up(plan.server), b.up(s, link_type)])
-                t = end
+                t = t + took

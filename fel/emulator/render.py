@@ -20,7 +20,7 @@ from .model import Entity, format_value
 from .templates import NS, TNode, template
 
 __all__ = ["Node", "Style", "entity_node", "ref_node", "to_xml", "to_json", "camel", "DOWN_LINKS",
-           "XML_DECL", "envelope_attrs"]
+           "XML_DECL", "envelope_attrs", "cached_entity", "cached_ref"]
 
 XML_DECL = '<?xml version="1.0" encoding="utf-8"?>'
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -74,6 +74,9 @@ class Node:
     links: list[tuple[str, str | None, str, str | None]] | None = None  # (Rel, Type, Href, Name)
     #: JSON: this node is a collection whose children form one list (doubly nested).
     collection: bool = False
+    #: Pre-rendered XML for this node (written verbatim) and its pre-built JSON value.
+    raw_xml: str | None = None
+    raw_obj: Any = None
 
 
 # ------------------------------------------------------------------------------------------
@@ -194,6 +197,9 @@ def _esc_attr(text: str) -> str:
 
 
 def _xml(node: Node, out: list[str]) -> None:
+    if node.raw_xml is not None:
+        out.append(node.raw_xml)
+        return
     out.append("<" + node.tag)
     for k, v in node.attrs:
         out.append(f' {k}="{_esc_attr(format_value(v))}"')
@@ -260,6 +266,8 @@ def _json_scalar(value: Any) -> Any:
 
 
 def _json(node: Node, style: Style, key) -> Any:
+    if node.raw_obj is not None:
+        return node.raw_obj
     obj: dict[str, Any] = {}
     for k, v in node.attrs:
         if k.startswith("xmlns"):
@@ -297,7 +305,7 @@ def _json(node: Node, style: Style, key) -> Any:
 def to_json(root: dict[str, Any] | Node, style: Style, *, top: Iterable[tuple[str, Any]] = ()) -> str:
     """JSON text. ``root`` is a Node (an entity or reference) or a dict of top-level parts whose
     values are Nodes, plain values or None (omitted unless ``style.json_nulls``)."""
-    key = camel if style.json_case == "camel" else (lambda k: k)
+    key = _key_fn(style)
     if isinstance(root, Node):
         obj = _json(root, style, key)
     else:
@@ -307,6 +315,47 @@ def to_json(root: dict[str, Any] | Node, style: Style, *, top: Iterable[tuple[st
                 continue
             obj[key(k)] = _json(v, style, key) if isinstance(v, Node) else _plain(v, key)
     return json.dumps(obj, ensure_ascii=False)
+
+
+def _key_fn(style: Style):
+    return camel if style.json_case == "camel" else (lambda k: k)
+
+
+#: Rendered entities and references are cached (the dataset does not change while serving).
+_CACHE = 65536
+
+
+@lru_cache(maxsize=_CACHE)
+def entity_xml(ent: Entity, base: str) -> str:
+    return to_xml(entity_node(ent, base), declaration=False)
+
+
+@lru_cache(maxsize=_CACHE)
+def ref_xml(ent: Entity, base: str) -> str:
+    return to_xml(ref_node(ent, base), declaration=False)
+
+
+@lru_cache(maxsize=_CACHE)
+def entity_obj(ent: Entity, base: str, style: Style) -> Any:
+    return _json(entity_node(ent, base), style, _key_fn(style))
+
+
+@lru_cache(maxsize=_CACHE)
+def ref_obj(ent: Entity, base: str, style: Style) -> Any:
+    return _json(ref_node(ent, base), style, _key_fn(style))
+
+
+def cached_entity(ent: Entity, base: str, style: Style | None) -> Node:
+    """The entity as a pre-rendered node: XML when ``style`` is None, else JSON in that style."""
+    if style is None:
+        return Node("", [], raw_xml=entity_xml(ent, base))
+    return Node(template(ent.type).root_tag, [], raw_obj=entity_obj(ent, base, style))
+
+
+def cached_ref(ent: Entity, base: str, style: Style | None) -> Node:
+    if style is None:
+        return Node("Ref", [], raw_xml=ref_xml(ent, base))
+    return Node("Ref", [], raw_obj=ref_obj(ent, base, style))
 
 
 def _plain(value: Any, key) -> Any:

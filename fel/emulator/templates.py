@@ -93,6 +93,24 @@ def _fallback_root(qtype: QueryType):
     return root
 
 
+def _with_mapped_elements(qtype: QueryType, children: list[TNode]) -> tuple[TNode, ...]:
+    """Add elements that filter fields map to but the doc example lacks (a running session's
+    example has no ``EndTimeUTC``): ``EndTime…`` after ``CreationTime…``, others at the end."""
+    have = {c.tag for c in children}
+    for f in qtype.fields:
+        el = f.element
+        if not el or el.startswith(("@", "link:")) or "/" in el or el in have:
+            continue
+        node = TNode(el, el, (), "", ())
+        have.add(el)
+        after = [i for i, c in enumerate(children) if c.tag.startswith("CreationTime")] if el.startswith("EndTime") else []
+        if after:
+            children.insert(after[0] + 1, node)
+        else:
+            children.append(node)
+    return tuple(children)
+
+
 @lru_cache(maxsize=None)
 def template(type_name: str) -> Template:
     """The template of a query type (canonical name), built once."""
@@ -110,7 +128,7 @@ def template(type_name: str) -> Template:
     if root is None:
         root = _fallback_root(qtype)
     attrs = tuple(k for k in root.attrib if not k.startswith("{"))
-    children = tuple(n for n in (_convert(c, "") for c in root) if n is not None)
+    children = _with_mapped_elements(qtype, [n for n in (_convert(c, "") for c in root) if n is not None])
     container = (qtype.entities_container or FALLBACK_CONTAINERS.get(qtype.name)
                  or (qtype.entity_element or qtype.name) + "s")
     return Template(qtype=qtype, root_tag=qtype.entity_element or _local(root.tag) or qtype.name,
