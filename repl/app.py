@@ -18,7 +18,18 @@ from typing import Any, Callable, TextIO
 
 from .multiline import join_continuations
 
-__all__ = ["Settings", "LastQuery", "Shell", "Connection"]
+__all__ = ["Settings", "LastQuery", "Shell", "Connection", "with_repl_defaults", "DEFAULT_FORMAT"]
+
+#: The REPL asks for full entities when a query names no format (EM's own default is
+#: References, which carry only Name, UID and Type). Write `format References` to get those.
+DEFAULT_FORMAT = "Entities"
+
+
+def with_repl_defaults(compiled: Any) -> Any:
+    """``compiled`` as the REPL sends it: ``format=Entities`` unless the query names a format."""
+    if compiled is not None and getattr(compiled, "format", None) is None:
+        return replace(compiled, format=DEFAULT_FORMAT)
+    return compiled
 
 
 @dataclass
@@ -98,6 +109,11 @@ class Shell:
             self._connection = connector()
         except Exception as exc:  # noqa: BLE001 - reported when a query needs the connection
             self._connect_error = _describe_error(exc)
+
+    @property
+    def base(self) -> str | None:
+        """The API root of the connection (None when not connected)."""
+        return getattr(getattr(self._connection, "client", None), "base", None)
 
     @property
     def connection_label(self) -> str:
@@ -220,7 +236,7 @@ class Shell:
         if warnings:
             self._write(render_text(warnings, source, color=self.color))
         try:
-            return compile_query(source)
+            return with_repl_defaults(compile_query(source))
         except FelError as exc:
             self._write(render_text(exc.diagnostics, source, color=self.color))
             return None

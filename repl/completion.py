@@ -264,7 +264,8 @@ class Completion:
     def _keywords(self, prefix: str, accepts: frozenset, tokens: Sequence[Tok]) -> list[Suggestion]:
         used = {t.type for t in tokens if t.type in _CLAUSES}
         out = []
-        cands = [t for t in _KEYWORD_ORDER if t in accepts and t not in used and t != "IN"]
+        after_not = bool(tokens) and tokens[-1].type == "NOT"
+        cands = [t for t in _KEYWORD_ORDER if t in accepts and t not in used and (t != "IN" or after_not)]
         if "NOT" in accepts and (not tokens or tokens[-1].type != "NAME"):
             cands.append("NOT")
         words = [(_KEYWORDS[t] if t != "NOT" else ("not", "negate a condition")) for t in cands]

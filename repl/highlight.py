@@ -60,7 +60,13 @@ def _classify_tokens(text: str, start: str, offset: int, out: list[tuple[int, in
     for i, t in enumerate(toks):
         nxt = toks[i + 1].type if i + 1 < len(toks) else None
         prev = toks[i - 1].type if i > 0 else None
-        if t.bad or t.type in _MISTAKES:
+        if t.type == "STRING_OPEN":
+            cls = "string"
+        elif t.bad and t.end == len(text) and t.type in ("NAME", "BARE", "INT"):
+            cls = "text"  # a word still being typed (perhaps a keyword): not an error yet
+        elif t.end == len(text) and t.type in ("BAD_EQ", "ERROR") and t.text in ("=", "!", "<", ">"):
+            cls = "operator"  # `=` on its way to `==`, `!` to `!=`
+        elif t.bad or t.type in _MISTAKES:
             cls = "error"
         elif t.type in _KEYWORDS:
             cls = "keyword"

@@ -106,6 +106,10 @@ def scan(text: str, start: str = "statement") -> tuple[Tok, ...]:
             resume = tok.end_pos
     except UnexpectedCharacters as err:
         resume = err.pos_in_stream
+        if text[resume:resume + 1] == '"' and '"' not in text[resume + 1:]:
+            # a quoted value still being typed (or never closed): one token to the end
+            out.append(Tok("STRING_OPEN", resume, len(text), text[resume:], True))
+            return tuple(out)
     except UnexpectedInput:  # pragma: no cover - other Lark errors
         resume = out[-1].end if out else 0
     except RecursionError:  # pragma: no cover - absurd nesting

@@ -49,19 +49,19 @@ def _warm_up() -> None:
 def key_bindings(shell: Shell) -> Any:
     """Enter runs or continues; Alt-Enter inserts a newline; F3 shows the URL of the line."""
     from prompt_toolkit.application import run_in_terminal
-    from prompt_toolkit.filters import completion_is_selected, has_completions
+    from prompt_toolkit.filters import completion_is_selected, has_completions, is_searching
     from prompt_toolkit.key_binding import KeyBindings
 
     from .multiline import continues
 
     kb = KeyBindings()
 
-    @kb.add("enter", filter=has_completions & completion_is_selected)
+    @kb.add("enter", filter=has_completions & completion_is_selected & ~is_searching)
     def _take_completion(event) -> None:
         buf = event.current_buffer
         buf.complete_state = None  # keep the chosen completion, close the menu
 
-    @kb.add("enter", filter=~(has_completions & completion_is_selected))
+    @kb.add("enter", filter=~(has_completions & completion_is_selected) & ~is_searching)
     def _enter(event) -> None:
         buf = event.current_buffer
         if buf.document.is_cursor_at_the_end and continues(buf.text):
@@ -69,7 +69,7 @@ def key_bindings(shell: Shell) -> Any:
         else:
             buf.validate_and_handle()
 
-    @kb.add("escape", "enter")
+    @kb.add("escape", "enter", filter=~is_searching)
     def _newline(event) -> None:
         event.current_buffer.insert_text("\n")
 
@@ -104,7 +104,7 @@ def build_session(shell: Shell, *, history: Any = None, input: Any = None, outpu
         from .toolbar import status, toolbar_fragments
 
         text = session.default_buffer.text if session is not None else ""
-        st = status(text)
+        st = status(text, base=shell.base)
         width = session.app.output.get_size().columns if session is not None else 80
         mode = shell.settings.format + (" \\x" if shell.settings.expanded == "on" else "")
         return toolbar_fragments(st, width=width, connection=shell.connection_label, mode=mode)

@@ -49,7 +49,9 @@ def status(text: str, *, now: datetime | None = None, base: str | None = None) -
         return Status("empty")
     if text.lstrip().startswith("\\"):
         return Status("command")
-    from fel.api import check, compile as compile_url
+    from fel.api import check, compile_query
+
+    from .app import with_repl_defaults
     from fel.diagnostics import Severity
 
     source = join_continuations(text)
@@ -64,7 +66,7 @@ def status(text: str, *, now: datetime | None = None, base: str | None = None) -
         return Status("incomplete" if at_end else "error", d.message, short_hint(d.hint), d.code,
                       column=d.span.start)
     try:
-        url = compile_url(source, now=now, base=base)
+        url = with_repl_defaults(compile_query(source, now=now)).url(base)
     except Exception as exc:  # noqa: BLE001
         return Status("error", f"does not compile: {exc}")
     warnings = [d for d in diags if d.severity is Severity.WARNING]
@@ -72,6 +74,12 @@ def status(text: str, *, now: datetime | None = None, base: str | None = None) -
         d = warnings[0]
         return Status("warning", d.message, short_hint(d.hint), d.code, url, d.span.start)
     return Status("ok", url=url)
+
+
+def _short_url(url: str) -> str:
+    """The request without the API root (shown on the right): ``…/query?type=…``."""
+    at = url.find("/api/")
+    return "…/" + url[at + 5:] if at >= 0 else url
 
 
 def _fit(text: str, width: int) -> str:
@@ -84,16 +92,16 @@ def toolbar_fragments(st: Status, *, width: int = 80, connection: str = "",
     right = f" {mode} │ {connection} " if connection else f" {mode} "
     room = max(10, width - len(right) - 1)
     if st.state == "empty":
-        left = " Tab completes · Enter runs · \\help · Ctrl-R searches history · Ctrl-D quits"
+        left = " Tab completes · \\help · Ctrl-R history · Ctrl-D quits"
         style = "class:toolbar"
     elif st.state == "command":
         left = " backslash command — \\help lists them"
         style = "class:toolbar"
     elif st.state == "ok":
-        left = f" ✓ {st.url}"
+        left = f" ✓ {_short_url(st.url)}"
         style = "class:toolbar.ok"
     elif st.state == "warning":
-        left = f" ! {st.code} {st.message}" + (f" — {st.hint}" if st.hint else "") + f"   → {st.url}"
+        left = f" ! {st.code} {st.message}" + (f" — {st.hint}" if st.hint else "") + f"   → {_short_url(st.url)}"
         style = "class:toolbar.warning"
     elif st.state == "incomplete":
         left = f" … {st.message}"
@@ -101,6 +109,9 @@ def toolbar_fragments(st: Status, *, width: int = 80, connection: str = "",
     else:
         left = f" ✗ {st.code} {st.message}" + (f" — {st.hint}" if st.hint else "")
         style = "class:toolbar.error"
+    if len(left) > room:  # the message matters more than the mode and connection
+        right = ""
+        room = max(10, width - 1)
     left = _fit(left, room)
     pad = " " * max(1, width - len(left) - len(right))
     return [(style, left), ("class:toolbar", pad), ("class:toolbar.info", right)]
