@@ -9,9 +9,10 @@ both formats.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any, Callable
 
-from .entity import Entity, Link, coerce_json
+from .entity import Entity, Link, coerce_json, coerce_text
 from .errors import DecodeError, HostileBody
 from .names import known_spellings, type_spellings
 
@@ -91,8 +92,9 @@ def links_from_json(value: Any) -> tuple[Link, ...]:
     for item in unwrap_list(value):
         if not isinstance(item, dict):
             raise DecodeError("a JSON link is not an object")
-        d = norm_dict(item)
-        out.append(Link(_s(d.get("Rel")), _s(d.get("Href")), _s(d.get("Type")), _s(d.get("Name"))))
+        g = item.get
+        out.append(Link(_s(g("Rel", g("rel"))), _s(g("Href", g("href"))), _s(g("Type", g("type"))),
+                        _s(g("Name", g("name")))))
     return tuple(out)
 
 
@@ -117,36 +119,85 @@ def generic_json(value: Any, own: dict[str, str] | None = None) -> Any:
     return coerce_json(value)
 
 
+class JsonEntity(Entity):
+    """An entity decoded from its JSON object on first access (see :class:`Entity`)."""
+
+    __slots__ = ()
+
+    def __init__(self, item: dict[str, Any], kind: str, element: str | None) -> None:  # noqa: D107
+        self.kind = kind
+        self._element = element
+        self._lazy = item
+        self._lazy_links = None
+
+    def _load(self) -> None:
+        item = self._lazy
+        if item is None:
+            return
+        self._attributes, self._fields, self._links = _decode_entity(item, self.kind)
+        self._lazy = None
+
+    def _load_links(self) -> None:  # links are decoded with the fields
+        self._lazy_links = None
+
+
 def entity_from_json(
     item: Any,
     kind: str,
-    hints_for: Callable[[str | None], dict[str, str | None]],
-    attributes_for: Callable[[str | None], frozenset[str]],
+    hints_for: Callable[[str | None], dict[str, str | None]] | None = None,
+    attributes_for: Callable[[str | None], frozenset[str]] | None = None,
     element: str | None = None,
 ) -> Entity:
-    """One entity (or reference) object of a JSON answer."""
+    """One entity (or reference) object of a JSON answer, decoded lazily."""
     if not isinstance(item, dict):
         raise DecodeError(f"an entity in the JSON response is a {type(item).__name__}, not an object")
+    return JsonEntity(item, kind, element)
+
+
+_LINKS, _ATTR, _FIELD = 0, 1, 2
+
+
+@lru_cache(maxsize=512)
+def _plan(type_name: str | None, kind: str) -> dict[str, tuple[str, int, str | None]]:
+    """A cache for one entity type: raw JSON key -> (XML name, role, schema kind), filled as
+    keys are met."""
+    return {}
+
+
+def _decode_entity(item: dict[str, Any], kind: str) -> tuple[dict[str, str], dict[str, Any], tuple[Link, ...]]:
+    from .decode import attributes_for, hints_for
+
     type_value = item.get("Type", item.get("type"))
     type_name = None if type_value is None else str(type_value)
-    attr_names = DEFAULT_ATTRIBUTES if kind == "reference" else attributes_for(type_name)
-    hints = hints_for(type_name)
-    own = type_spellings(type_name)
+    plan = _plan(type_name, kind)
     attrs: dict[str, str] = {}
     fields: dict[str, Any] = {}
     links: tuple[Link, ...] = ()
+    own: dict[str, str] | None = None
     for raw_key, value in item.items():
-        key = _key(raw_key, own)
-        if key == "Links":
-            links = links_from_json(value)
-        elif key in attr_names:
+        step = plan.get(raw_key)
+        if step is None:
+            own = type_spellings(type_name)
+            key = _key(raw_key, own)
+            attr_names = DEFAULT_ATTRIBUTES if kind == "reference" else attributes_for(type_name)
+            role = _LINKS if key == "Links" else _ATTR if key in attr_names else _FIELD
+            step = (key, role, hints_for(type_name).get(key))
+            if len(plan) < 1024:  # bounded: hostile bodies with endless distinct keys
+                plan[raw_key] = step
+        key, role, hint = step
+        if role == _FIELD:
+            if isinstance(value, (dict, list)):
+                fields[key] = generic_json(value, own if own is not None else type_spellings(type_name))
+            elif isinstance(value, str):
+                fields[key] = coerce_text(value, hint)
+            else:
+                fields[key] = coerce_json(value, hint)
+        elif role == _ATTR:
             if value is not None:
                 attrs[key] = value if isinstance(value, str) else _scalar_text(value)
-        elif isinstance(value, (dict, list)):
-            fields[key] = generic_json(value, own)
         else:
-            fields[key] = coerce_json(value, hints.get(key))
-    return Entity(attrs, fields, links, kind=kind, element=element)
+            links = links_from_json(value)
+    return attrs, fields, links
 
 
 def _scalar_text(value: Any) -> str:
