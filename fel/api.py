@@ -10,11 +10,10 @@ from datetime import datetime
 from threading import Lock
 
 from .checker import check_reading, resolve_version
-from .compiler import CompiledQuery, compile_checked
+from .compiler import Clock, CompiledQuery, compile_checked
 from .diagnostics import Diagnostic, FelError, Severity, make
 from .span import Span
-from .checker.values import parse_time_expr
-from .syntax.ast import Comparison, Query, walk
+from .syntax.ast import Query
 from .syntax.reader import Reading, read
 
 __all__ = ["parse", "check", "compile", "compile_query", "compile_params", "explain", "analyse"]
@@ -87,22 +86,14 @@ def compile_query(text: str, *, base: str | None = None, now: datetime | None = 
     reading, diags = analyse(text, type=type, em_version=em_version)
     if reading.query is None or any(d.severity is Severity.ERROR for d in diags):
         raise FelError(diags, text)
-    result = compile_checked(reading.query, base=base, now=now)
-    if now is not None or not _reads_clock(reading.query):
+    clock = now or Clock()
+    result = compile_checked(reading.query, base=base, now=clock)
+    if clock is now or not clock.read:
         with _lock:
             if len(_compiled) >= _CACHE_SIZE:
                 del _compiled[next(iter(_compiled))]  # oldest first
             _compiled[key] = result
     return result
-
-
-def _reads_clock(query: Query) -> bool:
-    """Whether compiling depends on the current time (an unquoted ``now``/``today`` value)."""
-    for node in walk(query.filter):
-        values = (node.value,) if isinstance(node, Comparison) else getattr(node, "values", ())
-        if any(not v.quoted and parse_time_expr(v.text) for v in values):
-            return True
-    return False
 
 
 def compile(text: str, *, base: str | None = None, now: datetime | None = None,

@@ -20,7 +20,7 @@ from .syntax.ast import And, Comparison, Expr, Membership, Not, Or, Query, Value
 from .syntax.printer import lower, print_value
 from .checker.values import canonical_datetime, parse_bool, parse_datetime, parse_time_expr, resolve_time_expr
 
-__all__ = ["CompiledQuery", "compile_checked", "DEFAULT_BASE", "encode_params", "canonical_filter"]
+__all__ = ["CompiledQuery", "compile_checked", "Clock", "DEFAULT_BASE", "encode_params", "canonical_filter"]
 
 DEFAULT_BASE = "https://localhost:9398/api/"
 _FORMATS = {"entities": "Entities", "references": "References"}
@@ -74,14 +74,14 @@ def encode_params(params: list[tuple[str, str]]) -> str:
     return "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in params)
 
 
-def _canonical_value(field: Field | None, value: Value, now: "datetime | _Clock") -> tuple[Value, bool]:
+def _canonical_value(field: Field | None, value: Value, now: "datetime | Clock") -> tuple[Value, bool]:
     """(canonical value, must be quoted)."""
     if field is None:
         return value, False
     text = value.text
     if field.kind is Kind.DATETIME:
         if parse_time_expr(text) and not value.quoted:
-            at = now() if isinstance(now, _Clock) else now
+            at = now() if isinstance(now, Clock) else now
             text = resolve_time_expr(text, at).strftime("%Y-%m-%dT%H:%M:%SZ")
             return Value(text, value.span, quoted=True), True
         dt = parse_datetime(text)
@@ -99,9 +99,9 @@ def _canonical_value(field: Field | None, value: Value, now: "datetime | _Clock"
     return value, False
 
 
-class _Clock:
-    """The compile-time clock, read at most once per compilation and only if a time value
-    needs it."""
+class Clock:
+    """The compile-time clock: read at most once, and only if a time value (``now-24h``) needs
+    it. ``read`` tells afterwards whether the result depends on the time of compilation."""
 
     __slots__ = ("_now",)
 
@@ -113,8 +113,12 @@ class _Clock:
             self._now = datetime.now(timezone.utc)
         return self._now
 
+    @property
+    def read(self) -> bool:
+        return self._now is not None
 
-def canonical_filter(expr: Expr, qtype: QueryType | None, now: "datetime | _Clock") -> str:
+
+def canonical_filter(expr: Expr, qtype: QueryType | None, now: "datetime | Clock") -> str:
     """Lower and canonicalise a filter and print it in EM syntax.
 
     One pass over the tree, printing as :func:`~fel.syntax.printer.print_filter` prints the
@@ -143,13 +147,15 @@ def canonical_filter(expr: Expr, qtype: QueryType | None, now: "datetime | _Cloc
     return emit(expr, None)
 
 
-def compile_checked(query: Query, *, base: str | None = None, now: datetime | None = None) -> CompiledQuery:
-    """Compile a query that has passed the checker without errors."""
+def compile_checked(query: Query, *, base: str | None = None, now: datetime | Clock | None = None) -> CompiledQuery:
+    """Compile a query that has passed the checker without errors. ``now`` is the instant time
+    values are resolved against; default: the current time, read only if needed (pass a
+    :class:`Clock` to learn whether it was)."""
     schema = load_schema()
     qtype = schema.type(query.type.text.strip()) if query.type is not None else None
     if qtype is None:
         raise ValueError("compile_checked needs a query with a known type (run the checker first)")
-    clock = now or _Clock()
+    clock = now or Clock()
     fmt = _FORMATS.get(query.format.text.strip().lower()) if query.format is not None else None
     flt = canonical_filter(query.filter, qtype, clock) if query.filter is not None else None
     sort = None

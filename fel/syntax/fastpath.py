@@ -1,15 +1,18 @@
-"""A hand-written fast path for the common case: a plain, well-formed EM filter.
+"""A hand-written fast path for the common case: plain, well-formed filters and statements.
 
-``fast_filter(text)`` parses filters such as ``Result==Failed;JobName=="Backup Job 2"`` — field
-names, the six EM operators, bare or double-quoted values, ``;``, ``,`` and parentheses — with
-one compiled regular expression (a whole comparison is one token) and a small recursive
-descent. It builds exactly the tree the Lark parser builds (same node classes, spans, quoting,
-separators and parentheses details) and returns ``None`` for anything else: mistake tokens
-(``=``, ``&``, ``||``, typographic quotes), fel's friendly layer (``and``, ``or``, ``not``,
-``in``), unquoted values with spaces, unbalanced or empty input, input over the size or depth
-limits. On ``None`` the caller runs the grammar, so every diagnostic still comes from
-``grammar/fel.lark``; declining is always safe, accepting must be exact.
+``fast_filter(text)`` parses EM filters such as ``Result==Failed;JobName=="Backup Job 2"`` —
+field names, the six EM operators, bare or double-quoted values, ``;``, ``,`` and parentheses.
+``fast_statement(text)`` parses fel statements made of a type, ``where`` with such a filter
+(``and``/``or`` allowed as separators), ``order by F [asc|desc]``, ``limit N``, ``page N`` and
+``format F``. Both use one compiled regular expression for the filter (a whole comparison is
+one token) and a small precedence parser.
 
+They build exactly the tree the Lark parser builds (same node classes, spans, quoting,
+separators and parentheses details) and return ``None`` for anything else: mistake tokens
+(``=``, ``&``, ``||``, typographic quotes), ``not`` and ``in``, ``and``/``or`` in a raw EM
+filter, unquoted values with spaces, keywords used as names, unbalanced or empty input, input
+over the size or depth limits. On ``None`` the caller runs the grammar, so every diagnostic
+still comes from ``grammar/fel.lark``: declining is always safe, accepting must be exact.
 ``tests/core/test_fastpath.py`` checks the equivalence against Lark on random input.
 
 ``quote_depth`` is a faster equivalent of the parser's parenthesis-depth scan, used by its
@@ -21,28 +24,38 @@ import re
 from dataclasses import fields
 
 from ..span import Span
-from .ast import And, Comparison, Expr, Name, Or, Sep, Value
+from .ast import And, Comparison, Expr, Name, Number, Or, Param, Query, Sep, Sort, Value
 
-__all__ = ["fast_filter", "quote_depth"]
+__all__ = ["fast_filter", "fast_statement", "quote_depth"]
 
-# Lark's %ignore WS is common.WS: exactly these four characters plus newline.
+# Lark's %ignore WS is common.WS: exactly these characters.
 _WS = "[ \t\f\r\n]*"
-# Terminals of grammar/fel.lark, copied verbatim: NAME, STRING, BARE and the EM operators.
+# Terminals of grammar/fel.lark, copied verbatim: NAME, INT, STRING, BARE and the EM operators.
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _STRING = r'"(?:[^"]|"")*"'
 _BARE = r'[^\s;,()"=!<>&|\u201c\u201d\u201e\u201f\u2033]+'
 _OP = r"==|!=|<=|>=|<|>"
+#: Every keyword of the grammar (case-insensitive, whole words: the grammar's ``/kw\b/i``).
+_KEYWORD_WORDS = ("where", "order", "by", "asc", "desc", "limit", "page", "format", "and", "or", "not", "in")
+_KEYWORDS = frozenset(_KEYWORD_WORDS)
 
-#: One token: a whole comparison ``NAME op value`` or one of ``; , ( )``, with the
-#: whitespace around it. Group 1 name, 2 operator, 3 quoted value, 4 bare value, 5 punctuation.
+#: One filter token and the whitespace around it: a whole comparison ``NAME op value``
+#: (groups 1-4: name, operator, quoted value, bare value), one of ``; , ( )`` (group 5) or a
+#: keyword (group 6).
 _TOKEN = re.compile(
-    f"{_WS}(?:({_NAME}){_WS}({_OP}){_WS}(?:({_STRING})|({_BARE}))|([;,()])){_WS}")
-
-#: Words the grammar's contextual lexer may read as keywords where a field name is expected.
-_KEYWORDS = frozenset({"where", "order", "by", "asc", "desc", "limit", "page", "format",
-                       "and", "or", "not", "in"})
+    f"{_WS}(?:({_NAME}){_WS}({_OP}){_WS}(?:({_STRING})|({_BARE}))|([;,()])"
+    f"|((?i:{'|'.join(_KEYWORD_WORDS)}))\\b){_WS}")
+_TYPE = re.compile(f"{_WS}({_NAME}){_WS}")
+# One group per keyword: under IGNORECASE, `ı`, `ſ` and the Kelvin sign match ASCII letters
+# (as in Lark's /limit\b/i), so which keyword matched is told by the group, never by lower().
+_CLAUSES = ("where", "order", "limit", "page", "format")
+_CLAUSE = re.compile(f"(?i:{'|'.join(f'({w})' for w in _CLAUSES)})\\b{_WS}")
+_ORDER_BY = re.compile(f"(?i:by)\\b{_WS}({_NAME}){_WS}(?:(?i:(asc)|(desc))\\b{_WS})?")
+_INT = re.compile(f"([0-9]+){_WS}")
+_NAME_WS = re.compile(f"({_NAME}){_WS}")
 _NOT_WORD = re.compile(r"(?i)\bnot\b")  # as counted by the parser's depth limit
 _PARENS_AND_QUOTES = re.compile(r'[()"]')
+_SEPARATORS = {";": ";", ",": ",", "and": ";", "or": ","}  # separator (lower case) -> kind
 
 
 class _Decline(Exception):
@@ -69,27 +82,100 @@ def quote_depth(text: str) -> tuple[int, int]:
     return best, depth
 
 
+def _within_limits(text: str, max_input: int, max_depth: int) -> bool:
+    """The parser's input limits (parentheses are counted while parsing)."""
+    if not _LAYOUT_OK or len(text) > max_input:
+        return False
+    # n separate matches of \bnot\b need at least 4n - 1 characters: only long texts can exceed.
+    return len(text) < 4 * max_depth + 3 or len(_NOT_WORD.findall(text)) <= max_depth
+
+
 def fast_filter(text: str, max_input: int, max_depth: int) -> Expr | None:
     """The tree of a plain EM filter, exactly as the grammar builds it; ``None`` to decline.
 
     ``max_input`` and ``max_depth`` are the parser's limits: input beyond them is declined so
     that the parser reports it.
     """
-    if not _LAYOUT_OK or len(text) > max_input:
+    if not _within_limits(text, max_input, max_depth):
         return None
-    # n separate matches of \bnot\b need at least 4n - 1 characters: only long texts can exceed.
-    if len(text) >= 4 * max_depth + 3 and len(_NOT_WORD.findall(text)) > max_depth:
+    scanned = _scan(text, 0, False)
+    if scanned is None or scanned[2] != len(text):
         return None
-    scanned = _scan(text)
-    if scanned is None:
+    return _expr(scanned[0], scanned[1], max_depth)
+
+
+def fast_statement(text: str, max_input: int, max_depth: int) -> Query | None:
+    """The :class:`Query` of a plain fel statement, exactly as the grammar builds it; ``None``
+    to decline (same limits as :func:`fast_filter`)."""
+    if not _within_limits(text, max_input, max_depth):
         return None
-    kinds, items = scanned
-    parser = _Parser(kinds + "$", items, max_depth)
-    try:
-        tree = parser.expr()
-    except _Decline:
+    m = _TYPE.match(text)
+    if m is None or m.group(1).lower() in _KEYWORDS:
         return None
-    return tree if parser.pos == len(kinds) else None
+    type_name = Name(m.group(1), Span(m.start(1), m.end(1)))
+    params = [Param("type", type_name.text, type_name.span, type_name.span, type_name.span)]
+    found: dict = {}
+    pos, end = m.end(), len(text)
+    while pos < end:
+        clause = _CLAUSE.match(text, pos)
+        if clause is None:
+            return None
+        group = clause.lastindex or 0
+        word = _CLAUSES[group - 1]
+        kw_span = Span(clause.start(group), clause.end(group))
+        pos = clause.end()
+        if word == "where":
+            scanned = _scan(text, pos, True)
+            if scanned is None:
+                return None
+            expr = _expr(scanned[0], scanned[1], max_depth)
+            if expr is None:
+                return None
+            pos = scanned[2]
+            param = Param("filter", "", Span(kw_span.start, expr.span.end), kw_span, expr.span)
+            node: object = expr
+        elif word == "order":
+            m = _ORDER_BY.match(text, pos)
+            if m is None or m.group(1).lower() in _KEYWORDS:
+                return None
+            name = Name(m.group(1), Span(m.start(1), m.end(1)))
+            desc = m.group(3) is not None
+            last = max(m.end(2), m.end(3), name.span.end)
+            span = Span(kw_span.start, last)
+            node = Sort(name, desc, span)
+            param = Param("sortDesc" if desc else "sortAsc", name.text, span, kw_span, name.span)
+            pos = m.end()
+        elif word == "format":
+            m = _NAME_WS.match(text, pos)
+            if m is None or m.group(1).lower() in _KEYWORDS:
+                return None
+            node = Name(m.group(1), Span(m.start(1), m.end(1)))
+            param = Param("format", node.text, Span(kw_span.start, m.end(1)), kw_span, node.span)
+            pos = m.end()
+        else:  # limit, page
+            m = _INT.match(text, pos)
+            if m is None:
+                return None
+            digits, num_span = m.group(1), Span(m.start(1), m.end(1))
+            node = Number(int(digits) if len(digits) < 12 else None, digits, num_span)
+            param = Param("pageSize" if word == "limit" else "page", digits, Span(kw_span.start, m.end(1)),
+                          kw_span, num_span)
+            pos = m.end()
+        params.append(param)
+        found.setdefault("sort" if param.name in ("sortAsc", "sortDesc") else param.name, (param, node))
+    where = found.get("filter")
+    return Query(
+        type=type_name,
+        filter=where[1] if where else None,
+        sort=found["sort"][1] if "sort" in found else None,
+        page_size=found["pageSize"][1] if "pageSize" in found else None,
+        page=found["page"][1] if "page" in found else None,
+        format=found["format"][1] if "format" in found else None,
+        origin="statement",
+        params=tuple(params),
+        span=Span(type_name.span.start, max(p.span.end for p in params)),
+        filter_span=where[0].value_span if where else None,
+    )
 
 
 # ---- node construction --------------------------------------------------------------------
@@ -104,17 +190,21 @@ def _layout(cls: type) -> tuple[str, ...]:
 
 _LAYOUT_OK = (_layout(Span) == ("start", "end") and _layout(Name) == ("text", "span")
               and _layout(Value) == ("text", "span", "quoted", "words", "typographic")
-              and _layout(Comparison) == ("field", "op", "value", "span", "op_span", "parens"))
+              and _layout(Comparison) == ("field", "op", "value", "span", "op_span", "parens")
+              and _layout(Sep) == ("text", "span"))
 _new = object.__new__
 _span_start, _span_end = Span.start.__set__, Span.end.__set__  # type: ignore[attr-defined]
 _name_text, _name_span = Name.text.__set__, Name.span.__set__  # type: ignore[attr-defined]
 _value_slots = tuple(getattr(Value, n).__set__ for n in ("text", "span", "quoted", "words", "typographic"))
 _cmp_slots = tuple(getattr(Comparison, n).__set__ for n in ("field", "op", "value", "span", "op_span", "parens"))
+_sep_text, _sep_span = Sep.text.__set__, Sep.span.__set__  # type: ignore[attr-defined]
 
 
-def _scan(text: str) -> tuple[str, list] | None:
-    """Token kinds as a string (``c`` for a comparison, else the punctuation character) and,
-    per token, the built :class:`Comparison` or the punctuation's offset. None: decline."""
+def _scan(text: str, pos: int, statement: bool) -> tuple[str, list, int] | None:
+    """The filter tokens from ``pos``: their kinds as a string (``c`` comparison, ``;``/``,``
+    separator, ``(``/``)``), per token the built :class:`Comparison`, :class:`Sep` or offset,
+    and where the filter ends. In a statement ``and``/``or`` separate too, and a clause keyword
+    ends the filter. None: decline."""
     kinds: list[str] = []
     items: list = []
     kind, item = kinds.append, items.append
@@ -123,15 +213,32 @@ def _scan(text: str) -> tuple[str, list] | None:
     vt, vsp, vq, vw, vty = _value_slots
     cf, co, cv, csp, cosp, cpar = _cmp_slots
     keywords = _KEYWORDS
-    pos, end = 0, len(text)
+    end = len(text)
     while pos < end:
         m = match(text, pos)
         if m is None:
             return None
-        (_, pos), (ns, ne), (os_, oe), (qs, qe), (bs, be), (ps, _) = m.regs
-        if ps >= 0:
-            kind(text[ps])
-            item(ps)
+        (_, after), (ns, ne), (os_, oe), (qs, qe), (bs, be), (ps, _), (ks, ke) = m.regs
+        if ns < 0:
+            if ps >= 0:
+                char = text[ps]
+                if char in "()":
+                    kind(char)
+                    item(ps)
+                    pos = after
+                    continue
+            else:
+                char = text[ks:ke].lower()
+                if not statement or char not in _SEPARATORS:
+                    if statement and char in _CLAUSES:
+                        return "".join(kinds), items, ks  # the next clause
+                    return None
+                ps, after = ks, after
+            sp = new(Span); ss(sp, ps); se(sp, ps + len(char))
+            sep = new(Sep); _sep_text(sep, text[ps:ps + len(char)]); _sep_span(sep, sp)
+            kind(_SEPARATORS[char])
+            item(sep)
+            pos = after
             continue
         raw = text[ns:ne]
         if len(raw) < 7 and raw.lower() in keywords:
@@ -157,10 +264,52 @@ def _scan(text: str) -> tuple[str, list] | None:
         cosp(node, sp); cpar(node, False)
         kind("c")
         item(node)
-    return "".join(kinds), items
+        pos = after
+    return "".join(kinds), items, end
 
 
 # ---- parsing ------------------------------------------------------------------------------
+
+def _expr(kinds: str, items: list, max_depth: int) -> Expr | None:
+    """The tree of a token sequence from :func:`_scan`; None if it is not a whole expression."""
+    if "(" not in kinds and ")" not in kinds:
+        return _flat(kinds, items)
+    parser = _Parser(kinds + "$", items, max_depth)
+    try:
+        tree = parser.expr()
+    except _Decline:
+        return None
+    return tree if parser.pos == len(kinds) else None
+
+
+def _chain(cls: type, operands: list, seps: list) -> Expr:
+    """An AND or OR chain as the grammar's transformer builds it (span: first to last operand)."""
+    return cls(tuple(operands), Span(operands[0].span.start, operands[-1].span.end), tuple(seps))
+
+
+def _flat(kinds: str, items: list) -> Expr | None:
+    """No parentheses: ``c`` tokens alternate with ``;``/``,``; AND binds tighter than OR."""
+    n = len(kinds)
+    if not n % 2 or kinds[0::2] != "c" * ((n + 1) // 2) or kinds[1::2].strip(";,"):
+        return None
+    if n == 1:
+        return items[0]
+    if "," not in kinds:
+        return _chain(And, items[0::2], items[1::2])
+    groups: list = []
+    or_seps: list = []
+    operands, seps = [items[0]], []
+    for i in range(1, n, 2):
+        if kinds[i] == ";":
+            seps.append(items[i])
+            operands.append(items[i + 1])
+            continue
+        groups.append(_chain(And, operands, seps) if seps else operands[0])
+        or_seps.append(items[i])
+        operands, seps = [items[i + 1]], []
+    groups.append(_chain(And, operands, seps) if seps else operands[0])
+    return _chain(Or, groups, or_seps)
+
 
 class _Parser:
     """``expr := and (',' and)*``, ``and := atom (';' atom)*``, ``atom := cmp | '(' expr ')'``;
@@ -181,11 +330,10 @@ class _Parser:
             return first
         operands, seps = [first], []
         while self.kinds[self.pos] == ",":
-            at = self.items[self.pos]
+            seps.append(self.items[self.pos])
             self.pos += 1
-            seps.append(Sep(",", Span(at, at + 1)))
             operands.append(self._and())
-        return Or(tuple(operands), Span(first.span.start, operands[-1].span.end), tuple(seps))
+        return _chain(Or, operands, seps)
 
     def _and(self) -> Expr:
         first = self._atom()
@@ -193,27 +341,27 @@ class _Parser:
             return first
         operands, seps = [first], []
         while self.kinds[self.pos] == ";":
-            at = self.items[self.pos]
+            seps.append(self.items[self.pos])
             self.pos += 1
-            seps.append(Sep(";", Span(at, at + 1)))
             operands.append(self._atom())
-        return And(tuple(operands), Span(first.span.start, operands[-1].span.end), tuple(seps))
+        return _chain(And, operands, seps)
 
     def _atom(self) -> Expr:
         k = self.kinds[self.pos]
-        item = self.items[self.pos] if k != "$" else None
-        self.pos += 1
         if k == "c":
-            return item
+            self.pos += 1
+            return self.items[self.pos - 1]
         if k != "(":
             raise _Decline
+        start = self.items[self.pos]
+        self.pos += 1
         self.depth += 1
         if self.depth > self.max_depth:
             raise _Decline
         inner = self.expr()
         if self.kinds[self.pos] != ")":
             raise _Decline
-        span = Span(item, self.items[self.pos] + 1)
+        span = Span(start, self.items[self.pos] + 1)
         self.pos += 1
         self.depth -= 1
         if inner.__class__ is Comparison:

@@ -13,7 +13,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from ..diagnostics import Diagnostic, FelError, Fix, make
 from ..span import Span
 from .ast import And, Comparison, Expr, Membership, Name, Not, Number, Or, Param, Query, Sep, Sort, Value
-from .fastpath import fast_filter, quote_depth
+from .fastpath import fast_filter, fast_statement, quote_depth
 from .grammar import get_lark
 
 __all__ = ["parse_filter", "parse_statement", "SyntaxProblem", "MAX_INPUT", "MAX_DEPTH", "depth_problem"]
@@ -304,4 +304,5 @@ def parse_statement(text: str) -> Query:
     if not text.strip():
         raise SyntaxProblem([make("FEL001", Span(0, len(text)), "the input is empty",
                                   hint="write a query type, e.g. `BackupJobSession where Result==Failed`")], text)
-    return _parse(text, "statement")
+    query = fast_statement(text, MAX_INPUT, MAX_DEPTH)  # plain statements; None: let the grammar decide
+    return query if query is not None else _parse(text, "statement")

@@ -1,4 +1,4 @@
-"""The fast path for plain EM filters builds exactly the grammar's tree, or declines.
+"""The fast path for plain filters and statements builds exactly the grammar's tree, or declines.
 
 The grammar (grammar/fel.lark, through Lark) is the single source of truth: for any text,
 ``fast_filter`` returns None or a tree equal to Lark's in every field — including spans,
@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from fel.syntax.fastpath import fast_filter, quote_depth
-from fel.syntax.parser import MAX_DEPTH, MAX_INPUT, SyntaxProblem, _parse, parse_filter
+from fel.syntax.fastpath import fast_filter, fast_statement, quote_depth
+from fel.syntax.parser import MAX_DEPTH, MAX_INPUT, SyntaxProblem, _parse, parse_filter, parse_statement
 from fel.span import Span
 
 
@@ -32,20 +32,20 @@ def exactly_equal(a, b, path: str = "tree") -> None:
         assert a == b, f"{path}: {a!r} != {b!r}"
 
 
-def lark_tree(text: str):
+def lark_tree(text: str, start: str = "filter"):
     """The grammar's tree for ``text`` (never the fast path), or the SyntaxProblem."""
     try:
-        return _parse(text, "filter")
+        return _parse(text, start)
     except SyntaxProblem as err:
         return err
 
 
-def assert_agrees(text: str) -> bool:
-    """fast_filter(text) is None or Lark's exact tree; returns whether it took the fast path."""
-    fast = fast_filter(text, MAX_INPUT, MAX_DEPTH)
+def assert_agrees(text: str, start: str = "filter") -> bool:
+    """The fast path declines ``text`` or gives Lark's exact tree; returns whether it took it."""
+    fast = (fast_filter if start == "filter" else fast_statement)(text, MAX_INPUT, MAX_DEPTH)
     if fast is None:
         return False
-    slow = lark_tree(text)
+    slow = lark_tree(text, start)
     assert not isinstance(slow, SyntaxProblem), f"fast path accepted {text!r}; the grammar says {slow}"
     exactly_equal(fast, slow)
     return True
@@ -184,7 +184,7 @@ def filters():
 
 
 @given(filters())
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @example('Name=="a""b";X==1')
 @example("(A==1;B==2),C==3")
 def test_generated_filters_agree_with_the_grammar(text):
@@ -221,6 +221,160 @@ def test_plain_filters_always_take_the_fast_path():
     for _ in range(300):
         text = expr(3)
         assert assert_agrees(text), f"the fast path declined {text!r}"
+
+
+# ---- statements ------------------------------------------------------------------------------
+
+STATEMENTS_TAKING_THE_FAST_PATH = [
+    "BackupJobSession",
+    "BackupJobSession where Result == Failed",
+    "BackupJobSession where Result == Failed and CreationTime >= now-24h order by CreationTime desc limit 50",
+    'Job where (JobType == Backup or JobType == Replica) AND Name != "a b" limit 5 page 2 format entities',
+    "Job where A==1;B==2,C==3",
+    "job WHERE x==1 ORDER BY Name ASC LIMIT 10 PAGE 3 FORMAT References",
+    "Job order by Name",
+    "Job limit 007",
+    "Job limit 123456789012",                 # too big for an int: Number(None, …)
+    "Job limit 5 where A==1",                 # clauses in any order
+    "Job where A==1 where B==2",              # repeated clauses: the first one counts
+    "Job limit 5 limit 6 order by A order by B desc",
+    'Job where A=="x"limit 5',
+    "Job where A==1 and(B==2 or C==3)",
+    "Job where A==andy and B==order_1",
+    "  Job\n  where\tA == 1\n  order  by  B\n",
+    "Job format entities",
+    "Job order by A deſc",                    # long s matches `desc` case-insensitively: DESC
+]
+
+STATEMENTS_LEFT_TO_THE_GRAMMAR = [
+    "Job where not A==1",
+    "Job where A in (1, 2)",
+    "Job where A not in (1)",
+    "Job where A = 1",
+    "Job where A==1 && B==2",
+    "Job where A==1 &B==2",
+    "Job where A==1 || B==2",
+    "Job where A==Backup Job",
+    "Job where A==1 desc",                    # a bare word after a value
+    "Job where",
+    "Job where A==1 limit",
+    "Job limit -5",
+    "Job limit 5x",
+    "Job order Name",
+    "Job order by desc",                      # keyword as a sort field
+    "Job order by Name ascending",
+    "where where A==1",
+    "Job where and==1",
+    "Job where A==1 and",
+    "Job where A==1 lımit 5",                 # dotless i: a LIMIT keyword to the grammar
+    "Job.Sub where A==1",
+    "Job format",
+    "Job where (A==1",
+]
+
+
+@pytest.mark.parametrize("text", STATEMENTS_TAKING_THE_FAST_PATH)
+def test_common_statements_take_the_fast_path(text):
+    assert assert_agrees(text, "statement"), f"the fast path declined {text!r}"
+
+
+@pytest.mark.parametrize("text", STATEMENTS_LEFT_TO_THE_GRAMMAR)
+def test_unusual_statements_are_left_to_the_grammar(text):
+    assert fast_statement(text, MAX_INPUT, MAX_DEPTH) is None
+    slow = lark_tree(text, "statement")
+    try:
+        got = parse_statement(text)
+    except SyntaxProblem as err:
+        assert isinstance(slow, SyntaxProblem) and err.diagnostics == slow.diagnostics
+        return
+    exactly_equal(got, slow)
+
+
+KEYWORDISH = st.sampled_from(["where", "WHERE", "order", "by", "asc", "Desc", "limit", "page", "format",
+                              "lımit", "deſc", "and", "or", "not", "in"])
+STMT_SEPS = st.sampled_from([";", ",", " and ", " or ", " AND ", " Or ", "and", " && "])
+
+
+def statement_filters():
+    return st.recursive(
+        comparisons(),
+        lambda children: st.one_of(
+            st.tuples(st.lists(children, min_size=2, max_size=4), STMT_SEPS).map(lambda t: t[1].join(t[0])),
+            st.tuples(WS, children, WS).map(lambda t: f"{t[0]}({t[1]}){t[2]}"),
+        ),
+        max_leaves=6,
+    )
+
+
+@st.composite
+def clauses(draw):
+    word = lambda w: draw(st.sampled_from([w, w.upper(), w.capitalize()]))  # noqa: E731
+    sp = lambda: draw(st.sampled_from([" ", "  ", "\n", "\t", ""]))  # noqa: E731
+    kind = draw(st.sampled_from(["where", "where", "where", "order", "limit", "page", "format", "junk"]))
+    if kind == "where":
+        return f"{word('where')}{sp()}{draw(statement_filters())}"
+    if kind == "order":
+        direction = draw(st.sampled_from(["", " asc", " desc", " DESC", " descending", " deſc"]))
+        return f"{word('order')}{sp()}{word('by')}{sp()}{draw(st.one_of(NAMES, KEYWORDISH))}{direction}"
+    if kind in ("limit", "page"):
+        return f"{word(kind)}{sp()}{draw(st.from_regex(r'[0-9]{1,14}|-1|5x|', fullmatch=True))}"
+    if kind == "format":
+        return f"{word('format')}{sp()}{draw(st.one_of(NAMES, KEYWORDISH))}"
+    return draw(st.one_of(KEYWORDISH, NAMES, st.sampled_from(["(", ")", ";", "==", "1"])))
+
+
+@st.composite
+def statements(draw):
+    head = draw(st.one_of(NAMES, KEYWORDISH, st.just("")))
+    body = [draw(clauses()) for _ in range(draw(st.integers(0, 4)))]
+    return draw(WS) + head + "".join(draw(st.sampled_from([" ", "\n", "  "])) + c for c in body) + draw(WS)
+
+
+@given(statements())
+@settings(max_examples=700, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example("Job where A==1 order by B desc limit 5")
+def test_generated_statements_agree_with_the_grammar(text):
+    assert_agrees(text, "statement")
+
+
+@given(st.text(alphabet="JobwhereWHEREandorlimtpgsczf AB_1()\";,=<>\n\u0131\u017f", max_size=40))
+@settings(max_examples=1500, deadline=None)
+def test_random_statement_text_agrees_with_the_grammar(text):
+    assert_agrees(text, "statement")
+
+
+def test_plain_statements_always_take_the_fast_path():
+    """300 seeded plain statements, friendly separators and clauses included."""
+    rng = random.Random(1128)
+    types = ["BackupJobSession", "Job", "VmRestorePoint", "Repository"]
+    conds = ["Result == Failed", "CreationTime >= now-24h", 'JobName == "Backup Job 2"', "Enabled==true",
+             "FreeSpace < 100"]
+
+    def cond(depth: int) -> str:
+        if depth == 0 or rng.random() < 0.5:
+            return rng.choice(conds)
+        body = rng.choice([" and ", " or ", ";", ",", " AND "]).join(cond(depth - 1) for _ in range(2))
+        return f"({body})" if rng.random() < 0.5 else body
+
+    for _ in range(300):
+        parts = [rng.choice(types)]
+        if rng.random() < 0.8:
+            parts.append("where " + cond(2))
+        if rng.random() < 0.5:
+            parts.append("order by CreationTime" + rng.choice(["", " asc", " desc"]))
+        if rng.random() < 0.5:
+            parts.append(f"limit {rng.randint(1, 500)}")
+        if rng.random() < 0.2:
+            parts.append(f"page {rng.randint(1, 9)}")
+        if rng.random() < 0.2:
+            parts.append("format " + rng.choice(["Entities", "references"]))
+        text = " ".join(parts)
+        assert assert_agrees(text, "statement"), f"the fast path declined {text!r}"
+
+
+def test_parse_statement_uses_the_fast_path_result():
+    text = "BackupJobSession where Result == Failed and CreationTime >= now-24h order by CreationTime desc limit 50"
+    exactly_equal(parse_statement(text), lark_tree(text, "statement"))
 
 
 # ---- quote_depth -------------------------------------------------------------------------------
