@@ -143,8 +143,12 @@ def lint_text(source: str, *, path: str | None = None, language: str | None = No
     noqa = Suppressor(source)
     out: list[Diagnostic] = []
     em = settings.em_version
+    memo: dict[tuple, list[Diagnostic]] = {}  # scripts repeat the same query string
     for cand in cands:
-        found = lint_candidate(cand, em)
+        key = (cand.text, tuple(cand.holes), cand.origin, cand.endpoint)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = lint_candidate(cand, em)
         if not found:
             continue
         extra = tuple(lines.line(o) for o in cand.noqa_offsets)

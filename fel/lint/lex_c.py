@@ -48,6 +48,18 @@ def decode_backslash(src: str, i: int, b: LitBuilder, keep_unknown: bool = True)
     return i + 2
 
 
+_SPECIALS: dict[tuple[str, str], "re.Pattern[str]"] = {}
+
+
+def _specials(quote: str, interp: str) -> "re.Pattern[str]":
+    key = (quote, interp)
+    pat = _SPECIALS.get(key)
+    if pat is None:
+        chars = quote + "\n\\" + ("{}" if interp == "{" else "$" if interp.startswith("$") else "")
+        pat = _SPECIALS[key] = re.compile("[" + re.escape(chars) + "]")
+    return pat
+
+
 def _scan_simple(lx: Lexer, i: int, quote: str, quoting: Quoting, *, escapes: bool = True,
                  multiline: bool = False, interp: str = "", prefix: int = 0) -> int:
     """A literal opened by ``quote`` at ``i + prefix``. ``interp`` selects interpolation:
@@ -58,7 +70,15 @@ def _scan_simple(lx: Lexer, i: int, quote: str, quoting: Quoting, *, escapes: bo
     j = i + prefix + len(quote)
     b = LitBuilder()
     cstart = j
+    special = _specials(quote[0], interp)
     while j < n:
+        m = special.search(src, j)
+        stop = n if m is None else m.start()
+        if stop > j:  # a run of ordinary characters
+            b.run(src[j:stop], j)
+            j = stop
+            if j >= n:
+                break
         if src.startswith(quote, j):
             lit_end = j + len(quote)
             lx.literal(b, quoting, start, lit_end, cstart, j)
