@@ -15,10 +15,10 @@ import random
 import re
 import threading
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
-from ..schema import QueryType, load_schema
+from ..schema import load_schema
 from .model import Entity, Link
 from .render import DOWN_LINKS
 
@@ -212,16 +212,9 @@ class Dataset:
         """Entities of a type whose fields equal the given values (for tests and examples)."""
         return [e for e in self.entities(type_name) if all(e.fields.get(k) == v for k, v in fields.items())]
 
-    def qtype(self, type_name: str) -> QueryType:
-        return load_schema().type(type_name)
-
 
 def _load_generators() -> None:
     """Import the family builders (they register themselves)."""
     if _BUILDERS:
         return
     from . import gen_infra, gen_jobs, gen_points, gen_other  # noqa: F401
-
-
-def days_ago(now: datetime, days: float) -> datetime:
-    return now - timedelta(days=days)

@@ -50,9 +50,8 @@ def build_points(b: Builder) -> None:
             continue
         repo = _repository(b, plan.server, b.pick(("Backup Repository 1", "Default Backup Repository",
                                                    "Scale-out Repo, Tier 2")))
-        platform = plan.platform if plan.kind == "agent" else plan.platform
         backup = b.make("Backup", {"Name": plan.job.name, "JobUid": plan.job.uid, "JobName": plan.job.name,
-                                   "Platform": platform, "BackupType": "Standard"},
+                                   "Platform": plan.platform, "BackupType": "Standard"},
                         id=FIXED_BACKUPS.get(plan.job.name), links=[b.up(repo), b.up(plan.server)])
         vapp_name = None
         if plan.platform == "vCloud":

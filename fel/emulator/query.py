@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..evaluate import EvaluationError, compile_filter, normalizer, parse_literal, sort_key
-from ..schema import Kind, QueryType, load_schema
+from ..schema import Kind, QueryType
 from ..syntax.ast import And, Comparison, Expr
 from .dataset import Dataset
 from .model import Entity
@@ -174,7 +174,3 @@ class QueryEngine:
             links.append(("Next", href(page + 1)))
         links.append(("Last", href(last)))
         return links
-
-
-def schema_types() -> list[QueryType]:
-    return list(load_schema())

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from emkit import FIXTURES, NOW, q, xml
+from emkit import FIXTURES, NOW, xml
 from fel.emulator.app import EmulatorApp, Settings
 from fel.emulator.dataset import Dataset
 from fel.emulator.render import Style, camel, entity_node, to_json, to_xml
