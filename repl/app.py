@@ -91,6 +91,8 @@ class Shell:
         self._connect_thread: threading.Thread | None = None
         self._connector = connector if connection is None else None
         self._schema = None
+        #: called from the connecting thread with "connected to …" or the error
+        self.on_connect_done: Callable[[str], None] | None = None
         #: a line that did not compile, offered again at the next prompt for editing
         self.retry_text: str | None = None
         self._compile_failed = False
@@ -107,8 +109,18 @@ class Shell:
     def _background_connect(self, connector: Callable[[], Connection]) -> None:
         try:
             self._connection = connector()
+            message = f"connected to {self._connection.label}"
+            if self._connection.label.endswith("(demo)"):
+                message += " — try: BackupJobSession where Result == Failed limit 5   (Tab completes, \\help)"
         except Exception as exc:  # noqa: BLE001 - reported when a query needs the connection
             self._connect_error = _describe_error(exc)
+            message = f"could not connect: {self._connect_error}"
+        hook = self.on_connect_done
+        if hook is not None:
+            try:
+                hook(message)
+            except Exception:  # noqa: BLE001 - an announcement must not break anything
+                pass
 
     @property
     def base(self) -> str | None:

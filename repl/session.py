@@ -157,9 +157,34 @@ def run_loop(shell: Shell, session: Any, *, on_first_prompt: Callable[[], None] 
                 on_first_prompt()
 
     session.app.after_render += first_render
+    pending: list[str] = []
+    lock = threading.Lock()
+
+    def announce(message: str) -> None:
+        """Print ``message`` above the prompt (from the connecting thread)."""
+        app = session.app
+        loop = getattr(app, "loop", None)
+        if app.is_running and loop is not None:
+            def show() -> None:
+                from prompt_toolkit.application import run_in_terminal
+                from prompt_toolkit.application.current import set_app
+
+                with set_app(app):
+                    run_in_terminal(lambda: shell.info(message))
+
+            loop.call_soon_threadsafe(show)
+        else:
+            with lock:
+                pending.append(message)
+
+    shell.on_connect_done = announce
     default = ""
     try:
         while True:
+            with lock:
+                for message in pending:
+                    shell.info(message)
+                pending.clear()
             try:
                 line = session.prompt(default=default)
             except KeyboardInterrupt:
