@@ -174,7 +174,7 @@ def _check_value(node, field: Field | None, value: Value, source: str, em_mode: 
 
 def _check_datetime(field: Field, value: Value, em_mode: bool, out: list[Diagnostic]) -> None:
     text = value.text
-    if parse_time_expr(text) and not value.quoted:
+    if not value.quoted and parse_time_expr(text):
         if em_mode:
             out.append(make("FEL011", value.span, f"`{text}` is a fel time value; EM needs a date and time",
                             hint="use a fel statement (`<Type> where …`) or write the UTC time, e.g. "
@@ -185,14 +185,15 @@ def _check_datetime(field: Field, value: Value, em_mode: bool, out: list[Diagnos
         out.append(make("FEL201", value.span, f"`{text}` is not a date and time",
                         hint='write UTC like "2025-08-15T06:00:00Z"' + ("" if em_mode else ", or now, today, now-24h")))
         return
-    canon = '"' + canonical_datetime(dt) + '"'
     if not dt.marked_utc and dt.has_time:
+        canon = '"' + canonical_datetime(dt) + '"'
         what = "uses a space instead of `T` and " if dt.space_separator else ""
         zone = f"has the offset {dt.zone}" if dt.zone else "has no `Z`"
         out.append(make("FEL202", value.span, f"DateTime value {what}{zone}; EM takes UTC only",
                         hint=f"write {canon}" + ("" if dt.zone else " if the time is UTC"),
                         fix=Fix(value.span, canon, "write it in UTC", safe=dt.zone is not None)))
     elif dt.space_separator:
+        canon = '"' + canonical_datetime(dt) + '"'
         out.append(make("FEL202", value.span, "DateTime value uses a space instead of `T`",
                         hint=f"write {canon}", fix=Fix(value.span, canon, "write it in ISO form")))
     elif not value.quoted:
