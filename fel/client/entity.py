@@ -12,158 +12,19 @@ An :class:`Entity` is what EM returns for one object: a full entity (``format=En
   or ``""``, an empty XML element, ``xsi:nil`` — is ``None``, an absent field is absent;
 * ``links`` — the ``Links`` of the entity as :class:`Link` records.
 
-Values are typed from the schema where fel knows the field (a ``JobName`` of ``2024`` stays a
-string) and from their form otherwise (``true``/``false``, integers without leading zeros,
-plain decimals such as ``12.5``, ISO timestamps with ``Z`` or an offset). The same rules
-type XML text and JSON strings, so both formats give equal entities. ``1753-01-01T00:00:00Z`` is EM's "never"; it is kept
-as that datetime (see :data:`NEVER`).
+Values are typed by :mod:`fel.client.values`: from the schema where fel knows the field (a
+``JobName`` of ``2024`` stays a string), from their form otherwise; the same rules type XML
+text and JSON strings, so both formats give equal entities. ``1753-01-01T00:00:00Z`` is EM's
+"never"; it is kept as that datetime (see :data:`~fel.client.values.NEVER`).
 """
 from __future__ import annotations
 
-import re
-from datetime import datetime, timezone
 from typing import Any, Iterator, Mapping
 
-__all__ = ["Link", "Entity", "NEVER", "coerce_text", "to_jsonable", "ATTRIBUTE_ORDER"]
+from .values import ATTRIBUTE_ORDER, NEVER, coerce_text, format_datetime, parse_datetime, to_jsonable
 
-#: EM's "never happened" timestamp.
-NEVER = datetime(1753, 1, 1, tzinfo=timezone.utc)
-#: The attributes shown first, in this order, when an entity is printed.
-ATTRIBUTE_ORDER = ("UID", "Name", "Type", "Href")
-
-_INT = re.compile(r"-?(?:0|[1-9][0-9]{0,18})\Z")
-_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?\Z")
-_PLAIN_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]{0,14})\.[0-9]{1,15}\Z")
-_DATETIME = re.compile(
-    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?"
-    r"(Z|[+-][0-9]{2}:?[0-9]{2})\Z"
-)
-
-
-def _fromiso_handles_z() -> bool:
-    try:
-        return datetime.fromisoformat("2000-01-01T00:00:00.1234567Z").tzinfo is not None
-    except ValueError:  # Python 3.10
-        return False
-
-
-_FAST = _fromiso_handles_z()
-_fromiso = datetime.fromisoformat
-
-
-def _utc_shape(text: str) -> bool:
-    """Whether ``text`` looks like ``YYYY-MM-DDTHH:MM:SS[.f]Z`` (the digits are checked by
-    ``fromisoformat``), the form EM writes and the fast path parses."""
-    n = len(text)
-    if not (20 <= n <= 30 and text[-1] == "Z" and text[10] == "T" and text[4] == "-" and text[7] == "-"
-            and text[13] == ":" and text[16] == ":"):
-        return False
-    return n == 20 or (text[19] == "." and text[20:-1].isascii() and text[20:-1].isdigit())
-
-
-def parse_datetime(text: str) -> datetime | None:
-    """An aware UTC datetime from an ISO timestamp with ``Z`` or an offset, else None.
-
-    Fractions of any length are accepted (EM writes 0 to 7 digits); digits beyond the
-    microsecond are dropped."""
-    if _FAST and _utc_shape(text):
-        try:
-            return _fromiso(text)
-        except ValueError:
-            return None
-    m = _DATETIME.match(text)
-    if m is None:
-        return None
-    y, mo, d, h, mi, s, frac, zone = m.groups()
-    micro = int((frac or "0")[:6].ljust(6, "0"))
-    try:
-        if zone == "Z":
-            return datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), micro, tzinfo=timezone.utc)
-        from datetime import timedelta
-
-        sign = -1 if zone[0] == "-" else 1
-        digits = zone[1:].replace(":", "")
-        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-        local = datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), micro, tzinfo=timezone(sign * offset))
-        return local.astimezone(timezone.utc)
-    except ValueError:
-        return None
-
-
-def coerce_text(text: str, kind: str | None = None) -> Any:
-    """The typed value of an XML text (or JSON string) ``text``.
-
-    ``kind`` is the schema kind of the field when known (``"integer"``, ``"decimal"``,
-    ``"boolean"``, ``"datetime"``, or a string kind such as ``"string"``/``"enum"``/``"uid"``,
-    which keeps the text as it is). Without a kind the value is typed by its form. An empty
-    text is None: XML cannot tell an empty string from no value, so neither format does."""
-    if not text:
-        return None
-    if kind is None:
-        c = text[0]
-        if c == "t" and text == "true":
-            return True
-        if c == "f" and text == "false":
-            return False
-        if c.isdigit() or c == "-":
-            if _INT.match(text):
-                return int(text)
-            if len(text) >= 20 and text[4:5] == "-":
-                dt = parse_datetime(text)
-                if dt is not None:
-                    return dt
-            elif _PLAIN_DECIMAL.match(text):
-                return float(text)
-        return text
-    convert = CONVERTERS.get(kind)
-    return text if convert is None else convert(text)
-
-
-def text_to_datetime(text: str) -> Any:
-    dt = parse_datetime(text)
-    return text if dt is None else dt
-
-
-def text_to_int(text: str) -> Any:
-    return int(text) if _INT.match(text.strip()) else text
-
-
-def text_to_bool(text: str) -> Any:
-    low = text.strip().lower()
-    return True if low == "true" else False if low == "false" else text
-
-
-def text_to_decimal(text: str) -> Any:
-    t = text.strip()
-    if _INT.match(t):
-        return int(t)
-    return float(t) if _DECIMAL.match(t) else text
-
-
-#: schema kind -> converter of a text; string kinds (string, enum, uid, reference) keep the text.
-CONVERTERS: dict[str | None, Any] = {
-    "datetime": text_to_datetime, "integer": text_to_int, "boolean": text_to_bool, "decimal": text_to_decimal,
-}
-
-
-def coerce_json(value: Any, kind: str | None = None) -> Any:
-    """Type a JSON scalar the way :func:`coerce_text` types the same value written in XML."""
-    if isinstance(value, str):
-        return coerce_text(value, kind)
-    if value is None or kind is None:
-        return value
-    if isinstance(value, bool):
-        if kind in ("boolean",):
-            return value
-        return ("true" if value else "false") if kind not in ("integer", "decimal", "datetime") else value
-    if isinstance(value, (int, float)):
-        if kind == "integer" and isinstance(value, float) and value.is_integer():
-            return int(value)
-        if kind == "decimal" and isinstance(value, float) and value.is_integer():
-            return int(value)
-        if kind in ("string", "enum", "uid", "reference"):
-            return str(value)
-    return value
+__all__ = ["Link", "Entity", "NEVER", "coerce_text", "parse_datetime", "format_datetime", "to_jsonable",
+           "ATTRIBUTE_ORDER"]
 
 
 class Link:
@@ -403,23 +264,3 @@ def _uid_from_href(link: Link) -> str | None:
     guid = link.href.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
     base = link.type[: -len("Reference")] if link.type.endswith("Reference") else link.type
     return f"urn:veeam:{base}:{guid}"
-
-
-def format_datetime(value: datetime) -> str:
-    """ISO 8601 in UTC with ``Z``; the fraction only when there is one."""
-    value = value.astimezone(timezone.utc)
-    text = value.strftime("%Y-%m-%dT%H:%M:%S")
-    if value.microsecond:
-        text += f".{value.microsecond:06d}".rstrip("0")
-    return text + "Z"
-
-
-def to_jsonable(value: Any) -> Any:
-    """``value`` with datetimes turned into ISO strings (recursively)."""
-    if isinstance(value, datetime):
-        return format_datetime(value)
-    if isinstance(value, dict):
-        return {k: to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [to_jsonable(v) for v in value]
-    return value

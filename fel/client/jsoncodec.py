@@ -12,7 +12,8 @@ import json
 from functools import lru_cache
 from typing import Any, Callable
 
-from .entity import Entity, Link, coerce_json, coerce_text
+from .entity import Entity, Link
+from .values import coerce_json, coerce_text
 from .errors import DecodeError, HostileBody
 from .names import known_spellings, type_spellings
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import warnings
 from typing import Callable, Iterator
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from .decode import Page
 from .entity import Entity
@@ -175,7 +175,7 @@ class ResultStream(Iterator[Entity]):
                     f" of {page.page_size or SERVER_DEFAULT_PAGE_SIZE} (page 1{total}); ask for all"
                     " pages (all=True, `fel run --all`) or set pageSize"
                 ),
-                stacklevel=4,
+                stacklevel=5,
             )
 
     # -- conveniences ----------------------------------------------------------------------

@@ -28,8 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 from .decode import DEFAULT_MAX_BODY, LogonInfo, Page, body_format, decode_document, decode_error, decode_logon, decode_page
 from .entity import Entity
 from .errors import (
-    ApiError, AuthFailed, ClientError, ConfigError, DecodeError, Forbidden, QueryRejected, RequestInfo,
-    WrongService, forget_secret, register_secret,
+    ApiError, AuthFailed, ClientError, ConfigError, DecodeError, Forbidden, QueryRejected, WrongService, forget_secret, register_secret,
 )
 from .paging import ResultStream, rebase
 from .transport import Reply, Transport, TransportPolicy, port_hint

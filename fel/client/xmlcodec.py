@@ -14,7 +14,8 @@ from lxml import etree
 
 from functools import lru_cache
 
-from .entity import CONVERTERS, Entity, Link, coerce_text
+from .entity import Entity, Link
+from .values import CONVERTERS, coerce_text
 from .errors import DecodeError, HostileBody
 
 __all__ = ["parse_xml", "local_name", "entity_from_xml", "links_from_xml", "generic_value"]
