@@ -96,6 +96,7 @@ class Shell:
         #: a line that did not compile, offered again at the next prompt for editing
         self.retry_text: str | None = None
         self._compile_failed = False
+        self._busy = threading.Lock()
 
     # ---- connection ---------------------------------------------------------------------
     def start_connecting(self) -> None:
@@ -290,12 +291,16 @@ class Shell:
     def _in_worker(self, fn: Callable[[], Any]) -> Any:
         """Run ``fn`` in a daemon thread; Ctrl-C abandons it. Errors are printed, not raised."""
         box: dict[str, Any] = {}
+        if self._busy.locked():
+            self.info("waiting for the cancelled request to finish… (Ctrl-C stops waiting)")
 
         def target() -> None:
-            try:
-                box["value"] = fn()
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                box["error"] = exc
+            # The client is not thread-safe: a cancelled request still running keeps the lock.
+            with self._busy:
+                try:
+                    box["value"] = fn()
+                except BaseException as exc:  # noqa: BLE001 - reported below
+                    box["error"] = exc
 
         worker = threading.Thread(target=target, name="fel-query", daemon=True)
         worker.start()

@@ -54,14 +54,15 @@ def _pick(qtype) -> list[Any]:
 
     strings = [f for f in fields if f.kind.value == "string"]
     take([f for f in strings if f.name.lower() == "name"] or strings[:1], 1)
-    take([f for f in strings if f.name.lower().endswith("name") and f.name.lower() not in _SKIP_NAMES], 2)
+    names = [f for f in strings if f.name.lower().endswith("name") and f.name.lower() not in _SKIP_NAMES]
+    take(sorted(names, key=lambda f: f.element.startswith("link:")), 2)  # own names before linked ones
     enums = [f for f in fields if f.kind.value == "enum"]
     take(sorted(enums, key=lambda f: (f.name not in ("Result", "State"), f.name != "Result")), 3)
     take([f for f in fields if f.kind.value == "datetime"], 2)
     take([f for f in fields if f.kind.value in ("integer", "decimal")], 3)
     take([f for f in fields if f.kind.value == "boolean"], 2)
     if len(chosen) < 4:
-        take([f for f in strings if f.name.lower() not in _SKIP_NAMES], 4 - len(chosen))
+        take([f for f in strings if f.name.lower() != "description"], 4 - len(chosen))
     return chosen
 
 

@@ -192,3 +192,18 @@ def test_completion_learns_from_results(shell_factory):
     shell.execute("BackupJobSession limit 5")
     texts = [s.text for s in shell.completion.suggest("BackupJobSession where JobName == ")]
     assert texts == ['"Job 0"', '"Job 1"', '"Job 2"']
+
+
+def test_a_query_after_a_cancelled_one_waits_for_the_client(shell_factory):
+    shell, out = shell_factory(delay=0.6)
+    timer = threading.Timer(0.1, _thread.interrupt_main)
+    timer.start()
+    try:
+        shell.execute("BackupJobSession limit 2")
+    finally:
+        timer.cancel()
+    shell.client.delay = 0
+    shell.execute("BackupJobSession limit 2")
+    text = lines_of(out)
+    assert "cancelled" in text and "waiting for the cancelled request to finish" in text
+    assert "(2 rows, page 1 of 4" in text
