@@ -94,7 +94,10 @@ def _chain(toks: list[Tok], i: int, lang: Language) -> tuple[Chain, int]:
                 k += 1
             if k >= n:
                 break
-            if toks[k].kind == "str" and toks[k].lit is not None:
+            nxt = toks[k + 1] if k + 1 < n else None
+            called = nxt is not None and nxt.kind == "op" and nxt.start == toks[k].end and (
+                nxt.text in ("(", "[") or (nxt.text == "." and "." not in lang.concat))
+            if toks[k].kind == "str" and toks[k].lit is not None and not called:
                 parts.append(toks[k].lit)
                 j = k + 1
                 continue
@@ -282,12 +285,14 @@ def _kv_groups(items: list) -> list[_Group]:
             if got is None:
                 break
             value, after = got
+            if k[1] is None and sep.text == ":" and not isinstance(value, Chain):
+                break  # ``page: int`` is an annotation; a word key with ``:`` needs a string value
             group.pairs.append((k[0], k[1], k[2], Span(sep.start, sep.end), value))
             group.members.update(range(j, after))
             # filler between pairs: punctuation, newlines, a call name (``qget.Add``)
             f, lines, filler = after, 0, 0
             while f < n and filler < 8 and _key(items[f]) is None and isinstance(items[f], Tok) \
-                    and items[f].kind in ("op", "nl", "word"):
+                    and items[f].kind in ("op", "nl", "word") and items[f].text not in ("}", "]"):
                 lines += items[f].kind == "nl"
                 filler += 1
                 f += 1

@@ -23,6 +23,7 @@ _PREFIX = re.compile(r"(?i)^\s*(?:(?:GET|POST|PUT|DELETE|PATCH|HEAD)\s+|[A-Za-z_
 _ANCHOR = re.compile(r"(?i)https?://|(?<![\w.%-])/?api/|(?<![\w.%/-])/?query(?:\?|%3f)(?=[A-Za-z])|"
                      r"(?<![\w.%/-])/?(?:querysvc|lookupsvc|lookup|sessionmngr)(?:\?|/|\b)")
 _ORIGIN = re.compile(r"(?i)(https?)://(\[[^\]]*\]|[^/?#\s:]*)(?::(\d+|" + HOLE + r"))?")
+_TRAIL = ".,;:!?)]}'"
 _AFTER_HOLE = re.compile(r"(?i)[\w./-]*(?:\?|%3f)|/")
 _BARE = re.compile(r"(?i)\??" + _PARAMS + r"=(?!=)")
 _QUERY_SEG = re.compile(r"(?i)(?:/api)?/?query(?=%3f|/?$)")
@@ -77,7 +78,7 @@ def _url_extent(text: str) -> tuple[int, int] | None:
     if _WHOLE.match(text, lead):
         return lead, end
     if text.startswith(HOLE, lead) and _AFTER_HOLE.match(text, lead + len(HOLE)):
-        return lead, end  # a base-URL variable glued to a path: ``$base + "querySvc?…"``
+        return lead, end  # a base-URL variable glued to a path (``$base + "…Svc?…"``)
     m = _PREFIX.match(text)
     if m and _WHOLE.match(text, m.end()):
         return m.end(), end
@@ -85,17 +86,22 @@ def _url_extent(text: str) -> tuple[int, int] | None:
     if a is None:
         return None
     s = a.start()
-    while s > 0 and not text[s - 1].isspace() and text[s - 1] not in "\"'(<=[,":
+    while s > 0 and not text[s - 1].isspace() and text[s - 1] not in "\"'(<=[,`":
         s -= 1
     # a hole glued in front (a base URL variable) is part of the URL
+    closer = text[s - 1] if s > 0 and text[s - 1] in "\"'`" else None
     e, in_q = a.end(), False
     while e < len(text):
         ch = text[e]
+        if ch == closer:
+            break
         if ch == '"':
             in_q = not in_q
         elif ch.isspace() and not in_q:
             break
         e += 1
+    while e > s and text[e - 1] in _TRAIL and not (text[e - 1] == ")" and text.count("(", s, e) >= text.count(")", s, e)):
+        e -= 1
     return s, e
 
 
@@ -136,6 +142,9 @@ def classify(cand: Candidate) -> Target | None:
     else:
         path = Span(at, at + q)
         query = Span(at + q + 1, e)
+    if cand.origin != "line" and (query is None or not text[query.start:query.end].strip()) \
+            and re.search(r"(?i)(?:query|querysvc|lookup|lookupsvc)/?(?:\?\s*)?$", text[at:e]):
+        return None  # the endpoint named in passing (``/api/query``, ``query?``), not a query
     ptext = text[path.start:path.end]
     kind = _path_kind(ptext, port is not None and text[port.start:port.end] in EM_PORTS, scheme is not None,
                       cand.origin)

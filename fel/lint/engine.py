@@ -102,6 +102,22 @@ def _partial(cand: Candidate, t: Target) -> bool:
     return cand.origin in ("literal", "comment") and t.path.start == t.path.end and cand.endpoint is None
 
 
+def _split_lines(cands: list[Candidate]):
+    """A string that holds several lines (a here-string, a test's query file) is linted line
+    by line: an EM URL never contains a raw line break."""
+    for cand in cands:
+        text = cand.text
+        if "\n" not in text or cand.origin == "line":
+            yield cand
+            continue
+        pos = 0
+        for line in text.split("\n"):
+            end = pos + len(line)
+            if line.strip():
+                yield cand.sub(pos, end - (1 if line.endswith("\r") else 0))
+            pos = end + 1
+
+
 def _to_file(d: Diagnostic, cand: Candidate) -> Diagnostic:
     span = cand.file_span(d.span)
     fix = None
@@ -138,13 +154,14 @@ def lint_text(source: str, *, path: str | None = None, language: str | None = No
         first = source[:200].split("\n", 1)[0]
         language = language_for(path, first)
     enabled = settings.enabled_for(path)
-    cands = extract(source, language, comments=settings.comments)
+    comment_spans: list[tuple[int, int]] = []
+    cands = extract(source, language, comments=settings.comments, comment_spans=comment_spans)
     lines = _Lines(source)
-    noqa = Suppressor(source)
+    noqa = Suppressor(source, comment_spans)
     out: list[Diagnostic] = []
     em = settings.em_version
     memo: dict[tuple, list[Diagnostic]] = {}  # scripts repeat the same query string
-    for cand in cands:
+    for cand in _split_lines(cands):
         key = (cand.text, tuple(cand.holes), cand.origin, cand.endpoint)
         found = memo.get(key)
         if found is None:

@@ -119,10 +119,13 @@ def _comment_candidates(comments: list[Comment], language: str, depth: int) -> l
     return out
 
 
-def extract(text: str, language: str, *, comments: bool = True) -> list[Candidate]:
-    """Every candidate string of a source file in ``language`` (never raises)."""
+def extract(text: str, language: str, *, comments: bool = True,
+            comment_spans: list[tuple[int, int]] | None = None) -> list[Candidate]:
+    """Every candidate string of a source file in ``language`` (never raises). When
+    ``comment_spans`` is given, the file spans of its comments are appended to it (where
+    ``fel: noqa`` directives count)."""
     if language == "plain":
-        return plain_lines(text)
+        return plain_lines(text, comment_spans)
     try:
         segs = lex(text, language)
     except RecursionError:  # pragma: no cover - pathological nesting
@@ -131,13 +134,15 @@ def extract(text: str, language: str, *, comments: bool = True) -> list[Candidat
     for lang, lexed in segs:
         spec = LANGUAGES.get(lang) or LANGUAGES["plain"]
         out.extend(assemble(lexed.toks, spec))
+        if comment_spans is not None:
+            comment_spans.extend((c.start, c.start + len(c.text)) for c in lexed.comments if c.code)
         if comments:
             out.extend(_comment_candidates(lexed.comments, lang, 0))
     out.sort(key=lambda c: c.file_span_start())
     return out
 
 
-def plain_lines(text: str) -> list[Candidate]:
+def plain_lines(text: str, comment_spans: list[tuple[int, int]] | None = None) -> list[Candidate]:
     """One candidate per non-blank, non-comment line (``#`` at the start, or after a blank
     outside double quotes)."""
     out: list[Candidate] = []
@@ -148,9 +153,13 @@ def plain_lines(text: str) -> list[Candidate]:
         body = line.rstrip("\r\n")
         stripped = body.lstrip()
         if not stripped or stripped.startswith("#"):
+            if stripped and comment_spans is not None:
+                comment_spans.append((start, start + len(body)))
             continue
         lead = len(body) - len(stripped)
         end = _line_comment(body)
+        if end < len(body) and comment_spans is not None:
+            comment_spans.append((start + end, start + len(body)))
         content = body[lead:end].rstrip()
         if not content:
             continue

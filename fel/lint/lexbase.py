@@ -179,20 +179,23 @@ class Lexer:
 
 # Placeholders that templating fills in later: ``{0}``/``{name}`` (str.format, -f, C#),
 # ``{{ .x }}`` (Go/Jinja templates), ``%s``/``%(x)s``/``%d`` (printf), ``$x``/``${x}``/``$(…)``,
-# Ruby ``#{x}``. EM queries never contain braces or ``$`` outside quoted values.
+# Ruby ``#{x}``, and the elisions of documentation (``…``, ``...``, ``<Type>`` after ``=``/``/``).
+# EM queries never contain braces or ``$`` outside quoted values.
 _PLACEHOLDER = re.compile(
     r"\{\{.*?\}\}"
     r"|\{[^{}\s\"]{0,60}\}"
     r"|%(?:\([A-Za-z_]\w*\))?[-#0 +]?\d*(?:\.\d+)?[sdirf](?![0-9A-Fa-f])"
     r"|\$\{[^}]{0,80}\}|\$\([^)]{0,80}\)|\$[A-Za-z_][\w]*(?::[A-Za-z_]\w*)?"
     r"|#\{[^}]{0,80}\}"
+    r"|\u2026|\.\.\.+"
+    r"|(?:(?<=[=/:?&])|^)<[A-Za-z][\w .:-]{0,40}>"
 )
 
 
 def mark_placeholders(lit: Literal) -> Literal:
     """Replace template placeholders in a literal's text by holes (mapping kept)."""
     text = lit.text
-    if not any(c in text for c in "{%$#"):
+    if not any(c in text for c in "{%$#\u2026.<"):
         return lit
     matches = [m for m in _PLACEHOLDER.finditer(text)
                if not any(m.start() < h.end and m.end() > h.start for h in lit.holes)]

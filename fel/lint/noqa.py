@@ -1,6 +1,6 @@
 """Inline suppressions: ``fel: noqa`` (everything on the line) and ``fel: noqa: FEL101, FEL306``.
 
-A directive applies to findings that start on its line, and to findings in a string that
+A directive sits in a comment and applies to findings that start on its line, and to findings in a string that
 ends on its line (so a directive after a multi-line string works). Directives that suppress
 nothing are reported as FEL490 (unused-noqa), as are unknown codes in them.
 """
@@ -48,11 +48,29 @@ def find_directives(source: str) -> dict[int, Directive]:
     return out
 
 
+_LEADS = ("#", "//", "--", ";", "<#", "/*", "*", "rem", "'")
+
+
+def _in_comment(source: str, at: int, comments: list[tuple[int, int]]) -> bool:
+    """Whether ``at`` starts a directive: inside a comment, first in it (or after a further
+    comment marker, as in ``# note  # fel: noqa``) — not a mention in prose like ``fel: noqa``."""
+    for a, b in comments:
+        if a <= at < b:
+            before = source[a:at].rstrip()
+            return not before or before.endswith(_LEADS)
+    return False
+
+
 class Suppressor:
     """Applies a file's directives to its findings and reports the unused ones."""
 
-    def __init__(self, source: str) -> None:
-        self.directives = find_directives(source)
+    def __init__(self, source: str, comments: list[tuple[int, int]] | None = None) -> None:
+        """``comments``: file spans of the comments; directives elsewhere (in strings, in
+        prose) are not directives. None accepts them anywhere."""
+        found = find_directives(source)
+        if comments is not None and found:
+            found = {line: d for line, d in found.items() if _in_comment(source, d.span.start, comments)}
+        self.directives = found
 
     def suppressed(self, diag: Diagnostic, lines: tuple[int, ...]) -> bool:
         """Whether a directive on any of ``lines`` covers ``diag`` (marks it used)."""

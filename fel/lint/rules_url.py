@@ -32,7 +32,8 @@ LINT_RULES = (
          "text. (Not reported with `--em-version` below 10.)",
          ("http://em.example.local:9399/api/sessionMngr/?v=v1_2",), ("https://em.example.local:9398/api/sessionMngr/?v=latest",), True),
     Rule("FEL405", "http-on-https-port", "error", "Port 9398 speaks HTTPS only.",
-         "`http://…:9398` opens a plain connection to a TLS port; EM answers nothing useful.",
+         "`http://…:9398` opens a plain connection to a TLS port; EM answers nothing useful. (Not "
+         "reported for loopback hosts: fel's emulator and local test rigs serve plain HTTP there.)",
          ("http://em.example.local:9398/api/query?type=Job",), ("https://em.example.local:9398/api/query?type=Job",), True),
     Rule("FEL406", "service-root-with-parameters", "error", "`/querySvc` and `/lookupSvc` take no parameters.",
          "`/api/querySvc` and `/api/lookupSvc` are the service roots: they return links and ignore any "
@@ -140,9 +141,14 @@ def _origin_rules(text: str, t: Target, em_version: str | None, out: list[Diagno
                                           "HTTPS on 9398",
                         hint="switch to https://…:9398 (and check the certificate)",
                         fix=Fix(whole, "https" + host + "9398", "use https on port 9398", safe=False)))
-    elif port == "9398" and scheme == "http":
+    elif port == "9398" and scheme == "http" and not _loopback(text[t.scheme.end + 3:t.port.start - 1]):
         out.append(make("FEL405", t.scheme, "port 9398 speaks HTTPS; `http://` cannot talk to it",
                         fix=Fix(t.scheme, "https", "use https")))
+
+
+def _loopback(host: str) -> bool:
+    """Local test rigs (fel's emulator among them) serve plain HTTP on 9398."""
+    return host.lower() in ("localhost", "127.0.0.1", "[::1]", "::1") or host.startswith("127.")
 
 
 def _lookup_rules(text: str, t: Target, out: list[Diagnostic]) -> None:
