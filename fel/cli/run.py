@@ -133,7 +133,7 @@ def _run_live(args: argparse.Namespace, text: str) -> int:
     from fel.client.session import Client, normalize_base
 
     profile = load_profile(args.profile, path=args.config)
-    url = args.url or profile.url
+    url = args.url or profile.url or _url_of(text, args.type)
     user = args.user or profile.user
     if not url:
         raise ConfigError("no server: give --url URL --user U, or --profile P (see docs/client.md)")
@@ -184,6 +184,16 @@ def _run_live(args: argparse.Namespace, text: str) -> int:
         total = f" of {stream.pages_count}" if stream.pages_count else ""
         _note(f"page {stream.last_page.page_num if stream.last_page else 1}{total}; more pages exist (--all fetches them)")
     return 0
+
+
+def _url_of(text: str, type_: str | None) -> str | None:
+    """The server of a TEXT that is a full EM URL (used when no --url or profile names one)."""
+    import fel
+
+    try:
+        return fel.parse(text, type=type_).base
+    except Exception:  # noqa: BLE001 - the checker has already reported problems
+        return None
 
 
 class _Progress:

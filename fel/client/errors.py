@@ -25,21 +25,26 @@ TOKEN_HEADER = "X-RestSvcSessionId"
 _SECRET_HEADERS = {TOKEN_HEADER.lower(), "authorization", "cookie", "set-cookie", "proxy-authorization"}
 REDACTED = "<redacted>"
 
-_secrets: set[str] = set()
+_secrets: dict[str, None] = {}  # insertion-ordered set
 _secrets_lock = threading.Lock()
+_MAX_SECRETS = 1024
 
 
 def register_secret(value: str | None) -> None:
-    """Remember a secret (password, token) so that :func:`redact` blanks it wherever it shows."""
+    """Remember a secret (password, token) so that :func:`redact` blanks it wherever it shows.
+    The registry keeps the latest 1024 (a long REPL session logs on again every 15 idle minutes)."""
     if value and len(value) >= 4:
         with _secrets_lock:
-            _secrets.add(value)
+            _secrets.pop(value, None)
+            _secrets[value] = None
+            while len(_secrets) > _MAX_SECRETS:
+                del _secrets[next(iter(_secrets))]
 
 
 def forget_secret(value: str | None) -> None:
     if value:
         with _secrets_lock:
-            _secrets.discard(value)
+            _secrets.pop(value, None)
 
 
 def redact(text: str) -> str:

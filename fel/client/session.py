@@ -28,7 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 from .decode import DEFAULT_MAX_BODY, LogonInfo, Page, body_format, decode_document, decode_error, decode_logon, decode_page
 from .entity import Entity
 from .errors import (
-    ApiError, AuthFailed, ClientError, ConfigError, DecodeError, Forbidden, QueryRejected, WrongService, forget_secret, register_secret,
+    ApiError, AuthFailed, ClientError, ConfigError, DecodeError, Forbidden, QueryRejected, WrongService, register_secret,
 )
 from .paging import ResultStream, rebase
 from .transport import Reply, Transport, TransportPolicy, port_hint
@@ -173,8 +173,7 @@ class Client:
         raise self._error(reply)
 
     def _set_token(self, token: str | None) -> None:
-        if self._token:
-            forget_secret(self._token)
+        # An old token stays registered for redaction: it must not surface in a later message.
         self._token = token
         if token:
             register_secret(token)

@@ -195,6 +195,13 @@ def test_live_references_when_asked(capsys, env, em):
     assert code == 0 and len(rows) == 2 and all(r["Type"] == "BackupServerReference" for r in rows)
 
 
+def test_a_full_url_names_the_server_when_nothing_else_does(capsys, env, em):
+    url = em.url + "query?type=BackupServer&format=Entities&pageSize=2"
+    code, out, err = run(capsys, "run", "--user", "auditor", "--password-env", "FEL_TEST_PW", "-o", "jsonl", url)
+    assert code == 0, err
+    assert len(out.splitlines()) == 2
+
+
 def test_profile_from_the_config_file(capsys, env, em):
     cfg = env / "fel" / "config.toml"
     cfg.parent.mkdir()

@@ -197,3 +197,15 @@ def test_normalize_base_rejects(bad):
 def test_repr_shows_no_password():
     c = Client("https://em:9398", "bob", "hunter2-secret")
     assert "hunter2" not in repr(c) and "bob" in repr(c)
+
+
+def test_registered_secrets_are_blanked_in_every_form():
+    from fel.client.errors import RequestInfo, register_secret
+
+    secret = "p@ss w+rd/=9"
+    register_secret(secret)
+    err = ApiError(400, f"echo {secret} | p%40ss%20w%2Brd%2F%3D9 | p%40ss+w%2Brd%2F%3D9",
+                   request=RequestInfo.of("GET", f"https://em/api/x?q={secret}", {"X-Other": secret,
+                                                                                  "X-RestSvcSessionId": "tok"}))
+    text = f"{err} {err.request!r}"
+    assert "p@ss" not in text and "p%40ss" not in text and text.count("<redacted>") == 7
