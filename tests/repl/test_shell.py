@@ -7,7 +7,6 @@ import json
 import threading
 import _thread
 
-import pytest
 
 
 def lines_of(out: io.StringIO) -> str:
