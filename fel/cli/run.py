@@ -18,6 +18,10 @@ PROG = "fel run"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = ("exit codes: 0 ok; 1 errors in the query (fel's checker, or EM answered 400); 2 usage or "
+                     "configuration; 3 connection, TLS, authentication, permission, server or response errors; "
+                     "130 interrupted. Passwords: --password-env VAR, the profile's password_env, the keyring, "
+                     "or a prompt. See docs/client.md.")
     add_input_arguments(parser)
     conn = parser.add_argument_group("connection")
     conn.add_argument("--profile", "-p", metavar="P", help="profile of the config file ($FEL_PROFILE)")
