@@ -5,7 +5,8 @@ import os
 from dataclasses import dataclass
 
 from .lex_c import CLikeLexer, CSharpLexer, DartLexer, GoLexer, JsLexer, PythonLexer
-from .lex_script import PerlLexer, PhpLexer, PowerShellLexer, RubyLexer, ShellLexer
+from .lex_script import PerlLexer, PhpLexer, RubyLexer
+from .lex_shell import PowerShellLexer, ShellLexer
 from .lexbase import Lexer
 
 __all__ = ["Language", "LANGUAGES", "EXTENSIONS", "language_for", "fence_language", "SOURCE_EXTENSIONS"]

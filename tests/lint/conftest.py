@@ -63,9 +63,6 @@ def run_cli(capsys, monkeypatch):
             import io
             import sys
 
-            class _In(io.TextIOWrapper):
-                pass
-
             buf = io.BytesIO(stdin.encode("utf-8"))
             monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(buf, encoding="utf-8"))
         try:
