@@ -97,6 +97,8 @@ class Completion:
         self.boost: dict[str, int] = {}
         self.values: dict[tuple[str, str], list[str]] = {}
         self._commands = commands
+        #: the type that argument-less contexts (``\\cols``) refer to, e.g. the last query's
+        self.current_type: Callable[[], str | None] = lambda: None
 
     @property
     def schema(self):
@@ -325,6 +327,14 @@ class Completion:
                 _URL_START.match(arg) or _QS_START.match(arg)) else self._url(arg)
         if kind.startswith("choice:"):
             return _plain(arg, tuple(kind[7:].split("|")), "option", "")
+        if kind == "fields":
+            word = re.split(r"[\s,]", arg)[-1]
+            name = self.current_type()
+            qtype = self.schema.type(name) if name else None
+            found = self._fields(word, qtype) if qtype is not None else []
+            if qtype is not None and word == arg:
+                found += _plain(word, ("default", "all"), "option", "")
+            return found
         return []
 
 

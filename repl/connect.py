@@ -36,6 +36,8 @@ def open_connection(*, url: str | None = None, user: str | None = None, profile:
         from fel.client.errors import ConfigError
 
         raise ConfigError("no user name: give --user USER (or a profile with `user`)")
+    if interactive is None and password_prompt is not None:
+        interactive = True  # the caller knows how to ask (the REPL at a terminal)
     password = resolve_password(user=who, base_url=base,
                                 password_env=password_env or (prof.password_env if prof else None),
                                 interactive=interactive, prompt=password_prompt)

@@ -29,13 +29,28 @@ def initials(word: str) -> str:
     return "".join(out)
 
 
-def _subsequence_span(needle: str, hay: str) -> int | None:
+def _hump_starts(word: str) -> set[int]:
+    """Offsets where a hump (see :func:`initials`) starts."""
+    out = {0}
+    prev = ""
+    for i, ch in enumerate(word):
+        if i and ch.isalpha() and (prev in "_-: " or (ch.isupper() and (prev.islower() or prev.isdigit()))):
+            out.add(i)
+        prev = ch
+    return out
+
+
+def _subsequence_span(needle: str, hay: str, starts: set[int] | None = None) -> int | None:
     """Length of the shortest window of ``hay`` that contains ``needle`` as a subsequence
-    (greedy from every start; inputs are short), or None."""
+    (greedy from every start; inputs are short), or None. With ``starts``, the window must
+    begin at one of those offsets (a word start), which keeps scattered matches out."""
     best = None
     first = needle[0]
     start = hay.find(first)
     while start != -1:
+        if starts is not None and start not in starts:
+            start = hay.find(first, start + 1)
+            continue
         j = start
         ok = True
         for ch in needle[1:]:
@@ -72,7 +87,7 @@ def score(prefix: str, candidate: str, *, loose: bool = True) -> tuple[int, int]
     at = c.find(p)
     if at >= 0:
         return (SUBSTRING, at)
-    width = _subsequence_span(p, c)
+    width = _subsequence_span(p, c, _hump_starts(candidate))
     if width is not None:
         return (SUBSEQUENCE, width)
     return None

@@ -61,7 +61,8 @@ def main(args: Any) -> int:
         def connector():
             conn.client.logon()
             return conn
-    shell = Shell(connection=connection, connector=connector, password_prompt=_password_prompt)
+    shell = Shell(connection=connection, connector=connector,
+                  password_prompt=_password_prompt if sys.stdin.isatty() else None)
     if not sys.stdin.isatty():
         return run_batch(shell, sys.stdin)
     from .session import build_session, run_loop

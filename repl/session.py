@@ -97,6 +97,7 @@ def build_session(shell: Shell, *, history: Any = None, input: Any = None, outpu
 
     if shell.completion is None:
         shell.completion = Completion()
+    shell.completion.current_type = lambda: (lambda t: t.name if t is not None else None)(shell.current_type())
     style = Style.from_dict({**STYLE_RULES, **STYLE})
     session: Any = None
 
@@ -131,13 +132,9 @@ def build_session(shell: Shell, *, history: Any = None, input: Any = None, outpu
     return session
 
 
-_warm = threading.Event()
-
-
 def _start_background(shell: Shell, after: Callable[[], None] | None) -> None:
     def run() -> None:
         _warm_up()
-        _warm.set()
         if after is not None:
             after()
 

@@ -129,3 +129,11 @@ def test_values_seen_in_results_are_offered_quoted_when_needed(completion):
     texts = [s.text for s in completion.suggest("BackupJobSession where JobName == ")]
     assert texts == ['"Backup Job 2"', "exch"]
     assert [s.text for s in completion.suggest('BackupJobSession where JobName == "ex')] == ['"exch"']
+
+
+def test_cols_completes_fields_of_the_current_type(completion):
+    assert completion.suggest("\\cols Res") == []          # no query yet: no type to complete for
+    completion.current_type = lambda: "BackupJobSession"
+    assert [s.text for s in completion.suggest("\\cols Res")] == ["Result"]
+    assert [s.text for s in completion.suggest("\\cols JobName, Cre")] == ["CreationTime"]
+    assert "default" in [s.text for s in completion.suggest("\\cols ")]

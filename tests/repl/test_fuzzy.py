@@ -18,6 +18,7 @@ def test_initials(word, humps):
     ("", "Anything", PREFIX), ("back", "BackupJobSession", PREFIX), ("bjs", "BackupJobSession", INITIALS),
     ("jobsess", "BackupJobSession", SUBSTRING), ("bkjs", "BackupJobSession", SUBSEQUENCE),
     ("xyz", "BackupJobSession", None), ("j", "BackupJobSession", None),
+    ("jbsn", "JobSession", SUBSEQUENCE), ("cre", "BackupServerUid", None),   # scattered: must start a word
 ])
 def test_score_classes(prefix, cand, cls):
     s = score(prefix, cand)
