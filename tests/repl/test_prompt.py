@@ -143,3 +143,12 @@ def test_the_loop_runs_lines_offers_a_bad_line_again_and_quits(pipe):
     out = shell.out.getvalue()
     assert "output format is json" in out
     assert "error[FEL101] `Nme` is not a field of Job" in out
+
+
+def test_auto_suggestion_from_history(pipe):
+    history = InMemoryHistory()
+    history.append_string("BackupJobSession where Result == Failed limit 5")
+    _, session = make(pipe, history=history)
+    # type a prefix, accept the grey suggestion with the right arrow, run it
+    result = run_with_keys(session, pipe, ["BackupJobSession where R", "\x1b[C", "\r"])
+    assert result == "BackupJobSession where Result == Failed limit 5"
