@@ -13,11 +13,13 @@ Needs ``pip install '.[bench]'`` (fiql-parser). docs/performance.md explains the
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -37,6 +39,7 @@ FILTERS = [
 ]
 STATEMENT = 'BackupJobSession where Result == Failed and JobName == "Backup Job {n}" order by CreationTime desc limit 50'
 FIRST_CHECK = "BackupJobSession where Result == Failed"
+FIRST_CHECK_GRAMMAR = "BackupJobSession where Result = Failed"  # a mistake: the Lark grammar answers
 
 
 def to_fiql(em_filter: str) -> str:
@@ -71,13 +74,29 @@ def paired(fel_fn, fel_items, ref_fn, ref_items, repeat: int) -> tuple[float, fl
     return statistics.median(fel_runs), statistics.median(ref_runs), statistics.median(ratios)
 
 
-def wall_ms(cmd: list[str], runs: int = 9) -> float:
+def wall_ms(cmd: list[str], env: dict | None = None, runs: int = 9) -> float:
+    """Median wall time of ``cmd`` in ms (after one unmeasured run)."""
+    subprocess.run(cmd, check=False, capture_output=True, cwd=ROOT, env=env)
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        subprocess.run(cmd, check=False, capture_output=True, cwd=ROOT)
+        subprocess.run(cmd, check=False, capture_output=True, cwd=ROOT, env=env)
         times.append((time.perf_counter() - t0) * 1000)
     return statistics.median(times)
+
+
+def startup(label: str, env: dict | None) -> None:
+    py = wall_ms([sys.executable, "-c", "pass"], env)
+    imp = wall_ms([sys.executable, "-c", "import fel"], env)
+    imp_api = wall_ms([sys.executable, "-c", "import fel.api"], env)
+    first = wall_ms([sys.executable, "-m", "fel", "check", FIRST_CHECK], env)
+    grammar = wall_ms([sys.executable, "-m", "fel", "check", FIRST_CHECK_GRAMMAR], env)
+    print(f"start-up, {label}:")
+    print(f"  python -c pass                     {py:8.1f} ms")
+    print(f"  python -c 'import fel'             {imp:8.1f} ms   (+{imp - py:.1f} ms, {imp / py:.2f}× bare Python)")
+    print(f"  python -c 'import fel.api'         {imp_api:8.1f} ms   (+{imp_api - py:.1f} ms, {imp_api / py:.2f}× bare Python)")
+    print(f"  fel check, first result (CLI)      {first:8.1f} ms   (+{first - py:.1f} ms, {first / py:.2f}× bare Python)")
+    print(f"  … input with a mistake (grammar)   {grammar:8.1f} ms   (+{grammar - py:.1f} ms, {grammar / py:.2f}× bare Python)")
 
 
 def main() -> None:
@@ -142,14 +161,12 @@ def main() -> None:
 
     if args.no_startup:
         return
-    py = wall_ms([sys.executable, "-c", "pass"])
-    imp = wall_ms([sys.executable, "-c", "import fel"])
-    imp_api = wall_ms([sys.executable, "-c", "import fel.api"])
-    first = wall_ms([sys.executable, "-m", "fel", "check", FIRST_CHECK])
-    print(f"python -c pass                       {py:8.1f} ms")
-    print(f"python -c 'import fel'               {imp:8.1f} ms   (+{imp - py:.1f} ms, {imp / py:.2f}× bare Python)")
-    print(f"python -c 'import fel.api'           {imp_api:8.1f} ms   (+{imp_api - py:.1f} ms, {imp_api / py:.2f}× bare Python)")
-    print(f"fel check, first result (CLI)        {first:8.1f} ms   (+{first - py:.1f} ms, {first / py:.2f}× bare Python)")
+    startup("as this environment runs Python" + (" (PYTHONDONTWRITEBYTECODE: sources compiled on every start)"
+                                                  if os.environ.get("PYTHONDONTWRITEBYTECODE") else ""), None)
+    with tempfile.TemporaryDirectory() as cache:  # .pyc files as an installed package has them
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPYCACHEPREFIX"] = cache
+        startup("with a bytecode cache (as installed)", env)
 
 
 if __name__ == "__main__":
