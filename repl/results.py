@@ -7,7 +7,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TextIO
 
-__all__ = ["ResultsMixin", "Progress", "describe_error"]
+__all__ = ["ResultsMixin", "Progress", "describe_error", "ALL_PAGE_SIZE"]
+
+#: ``\\all`` fetches pages of at least this many entities.
+ALL_PAGE_SIZE = 100
 
 
 class ResultsMixin:
@@ -98,7 +101,9 @@ class ResultsMixin:
         if last is None:
             self.error("no query yet — run one first")
             return
-        compiled = replace(last.compiled, page=None)
+        # every page, in pages of at least EM's default size (fewer requests than `limit 5` pages)
+        size = max(last.compiled.page_size or last.page_size or ALL_PAGE_SIZE, ALL_PAGE_SIZE)
+        compiled = replace(last.compiled, page=None, page_size=size)
         self.run_query(last.text, all_pages=True, compiled=compiled)
 
     def _query_text(self, arg: str) -> str | None:

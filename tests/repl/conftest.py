@@ -103,3 +103,9 @@ def shell_factory(tmp_path):
         return shell, out
 
     return make
+
+
+@pytest.fixture
+def sessions_of():
+    """``sessions_of(n)``: n BackupJobSession entities."""
+    return make_sessions

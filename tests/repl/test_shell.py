@@ -41,7 +41,15 @@ def test_next_prev_and_all_pages(shell_factory):
     shell.execute("\\prev")
     assert "already on the first page" in lines_of(out)
     shell.execute("\\all")
-    assert "(7 rows, 3 pages)" in lines_of(out)
+    assert "(7 rows, 1 page)" in lines_of(out) and "pageSize=100" in shell.client.urls[-1]
+
+
+def test_all_follows_every_page(shell_factory, sessions_of):
+    shell, out = shell_factory(sessions_of(250))
+    shell.execute("BackupJobSession limit 2")
+    shell.execute("\\all")
+    assert "(250 rows, 3 pages)" in lines_of(out)
+    assert [u.rsplit("page=", 1)[1] for u in shell.client.urls[1:]] == ["1", "2", "3"]
 
 
 def test_paging_commands_need_a_query_first(shell_factory):
