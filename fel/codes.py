@@ -67,8 +67,9 @@ _RULES = [
          "A raw EM filter only knows `;`, `,`, parentheses and comparisons. Write the statement "
          "form (`<Type> where …`) to use fel's friendly syntax; it is lowered to EM syntax.",
          ("Result in (Failed, Warning)",), ("Result==Failed,Result==Warning",), True),
-    Rule("FEL012", "single-quotes", "warning", "Single quotes are not EM quotes.",
-         "EM keeps single quotes as part of the value. Use double quotes.",
+    Rule("FEL012", "single-quotes", "error", "Single quotes are not EM quotes.",
+         "EM keeps single quotes as part of the value (and drops unquoted spaces), so the value never "
+         "matches. Use double quotes.",
          ("Name=='Backup Job 1'",), ('Name=="Backup Job 1"',), True),
     Rule("FEL013", "unquoted-separator", "error", "A value contains a separator and is not quoted.",
          "`;`, `,` and parentheses end an unquoted value: the rest is read as another condition.",
@@ -83,7 +84,7 @@ _RULES = [
          "`type` is required by `/api/query`.", ("/api/query?filter=Result==Failed",), ("/api/query?type=BackupJobSession&filter=Result==Failed",)),
     Rule("FEL104", "type-not-in-version", "error", "The query type does not exist in the chosen EM version.",
          "Types were added over time (NasJob in 10, Cdp* in 11); an older server rejects them.",
-         ("fel check --em-version 9.5u4 'type=NasJob'",)),
+         ("type=NasJob  (checked with --em-version 9.5u4)",), ("type=Job  (checked with --em-version 9.5u4)",)),
     Rule("FEL105", "non-canonical-case", "info", "A name is not written in its documented case.",
          "EM matches names case-insensitively; the documented spelling reads better and is what fel emits.",
          ("type=backupjobsession&filter=result==failed",), ("type=BackupJobSession&filter=Result==Failed",), True),
@@ -157,6 +158,56 @@ _RULES = [
          "`query%3Ftype%3DJob` asks for a resource literally called `query?type=Job`, which does not "
          "exist. Only parameter values should be encoded.",
          ("https://em:9398/api/query%3Ftype%3DJob",), ("https://em:9398/api/query?type=Job",), True),
+    # Endpoint rules met in stored scripts; implemented by fel.lint.rules_url.
+    Rule("FEL403", "vbr-port", "error", "Port 9419 belongs to the Veeam Backup & Replication REST API, not to Enterprise Manager.",
+         "Enterprise Manager listens on 9398 (HTTPS). 9419 is the VBR server's own REST API, which has a "
+         "different URL scheme (`/api/v1/…`, OAuth2 tokens) and no `/api/query`: every EM call sent there "
+         "fails with 404 or 401. Public monitoring plugins have been pointed at 9419 by mistake.",
+         ("https://em.example.local:9419/api/query?type=Job",), ("https://em.example.local:9398/api/query?type=Job",), True),
+    Rule("FEL404", "plain-http-port", "warning", "Plain HTTP on port 9399 was only served by EM 9.x.",
+         "Enterprise Manager 9.x also answered plain HTTP on 9399; from version 10 only HTTPS on 9398 "
+         "remains. Besides breaking on upgrade, plain HTTP sends the password and session token in clear "
+         "text. (Not reported with `--em-version` below 10.)",
+         ("http://em.example.local:9399/api/sessionMngr/?v=v1_2",), ("https://em.example.local:9398/api/sessionMngr/?v=latest",), True),
+    Rule("FEL405", "http-on-https-port", "error", "Port 9398 speaks HTTPS only.",
+         "`http://…:9398` opens a plain connection to a TLS port; EM answers nothing useful. (Not "
+         "reported for loopback hosts: fel's emulator and local test rigs serve plain HTTP there.)",
+         ("http://em.example.local:9398/api/query?type=Job",), ("https://em.example.local:9398/api/query?type=Job",), True),
+    Rule("FEL406", "service-root-with-parameters", "error", "`/querySvc` and `/lookupSvc` take no parameters.",
+         "`/api/querySvc` and `/api/lookupSvc` are the service roots: they return links and ignore any "
+         "parameters, so `querySvc?type=Job` never runs the query. Queries go to `/api/query`, lookups to "
+         "`/api/lookup`.",
+         ("https://em:9398/api/querySvc?type=Job&format=Entities",), ("https://em:9398/api/query?type=Job&format=Entities",), True),
+    Rule("FEL407", "unknown-lookup-parameter", "warning", "The lookup service does not know this parameter.",
+         "`/api/lookup` takes `host`, `name`, `type` and `hierarchyRef`; anything else is silently ignored, "
+         "so a misspelt `hierachyRef` makes the lookup return something other than what was asked for.",
+         ("/api/lookup?host=urn:veeam:HierarchyRoot:…&hierachyRef=urn:VMware:Vm:…",),
+         ("/api/lookup?host=urn:veeam:HierarchyRoot:…&hierarchyRef=urn:VMware:Vm:…",), True),
+    Rule("FEL408", "quoted-lookup-value", "warning", "Lookup parameter values are plain values, not quoted.",
+         "Double quotes are filter syntax of `/api/query`. In a lookup parameter they become part of the "
+         "value, so `hierarchyRef=\"urn:…\"` matches nothing.",
+         ('/api/lookup?hierarchyRef="urn:VMware:Vm:7a0e2232-1b2c-4d5e-8f90-a1b2c3d4e5f6.vm-42"',),
+         ("/api/lookup?hierarchyRef=urn:VMware:Vm:7a0e2232-1b2c-4d5e-8f90-a1b2c3d4e5f6.vm-42",), True),
+    Rule("FEL409", "lookup-host-bare-guid", "warning", "The lookup `host` is a HierarchyRoot UID, not a bare GUID.",
+         "Veeam documents `host=urn:veeam:HierarchyRoot:<guid>`; a bare GUID is not a UID the lookup "
+         "service knows.",
+         ("/api/lookup?type=Vm&host=6bb9e181-2368-4d3c-a6d3-b632934a10b3&name=web01",),
+         ("/api/lookup?type=Vm&host=urn:veeam:HierarchyRoot:6bb9e181-2368-4d3c-a6d3-b632934a10b3&name=web01",), True),
+    Rule("FEL410", "double-slash", "info", "The path has an empty segment (`//`).",
+         "`…/api//sessionMngr` usually comes from a base URL that already ends in `/`. EM tolerates it "
+         "today; proxies and other servers may not, and it hides which part builds the URL.",
+         ("https://em:9398/api//sessionMngr/?v=latest",), ("https://em:9398/api/sessionMngr/?v=latest",), True),
+    Rule("FEL411", "collection-scan", "info", "The whole collection is fetched in entity form; a query can filter on the server.",
+         "`/api/backupSessions?format=Entity` returns every session EM keeps (with ~1000 VMs the "
+         "task-session variant took hours in a public Grafana exporter) and filtering happens in the "
+         "script. `/api/query?type=BackupJobSession&filter=CreationTime>=\"…Z\"&pageSize=…` lets EM do the "
+         "filtering and paging.",
+         ("https://em:9398/api/backupSessions?format=Entity",),
+         ('https://em:9398/api/query?type=BackupJobSession&format=Entities&filter=CreationTime>="2025-08-15T00:00:00Z"&pageSize=500',)),
+    Rule("FEL490", "unused-noqa", "warning", "A `fel: noqa` comment suppresses nothing.",
+         "Suppressions that no longer match a finding hide nothing and mislead readers; an unknown code "
+         "in one is a typo. Remove the code (or the whole comment).",
+         ("'type=Job&pageSize=100'  # fel: noqa: FEL306",), ("'type=Job'  # fel: noqa: FEL306",)),
 ]
 
 RULES: dict[str, Rule] = {r.code: r for r in _RULES}

@@ -127,7 +127,7 @@ def _check_value(node, field: Field | None, value: Value, source: str, em_mode: 
         out.append(make("FEL002", value.span, "typographic quotes are not EM quotes",
                         hint='use straight double quotes (")', fix=_quoted_fix(value, text, "use straight quotes")))
     elif value.words > 1 and len(text) >= 2 and text[0] == text[-1] == "'":
-        out.append(make("FEL006", value.span, "single quotes are not EM quotes: EM drops the spaces and keeps the quotes",
+        out.append(make("FEL012", value.span, "single quotes are not EM quotes: EM drops the spaces and keeps the quotes",
                         hint=f'use double quotes: "{text[1:-1]}"', fix=_quoted_fix(value, text[1:-1], "use double quotes")))
     elif value.words > 1:
         out.append(make("FEL006", value.span,

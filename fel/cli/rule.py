@@ -37,7 +37,6 @@ def _as_dict(rule) -> dict:
 
 def run(args: argparse.Namespace) -> int:
     from fel import codes
-    from fel.lint import rules_url  # noqa: F401  (registers the lint rules)
     from fel.lint.docgen import render_rule
 
     if args.all or not args.code:

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 
 from .. import codes
 from ..diagnostics import Severity
-from . import rules_url  # noqa: F401  (registers the lint rules before selectors are resolved)
 
 __all__ = ["ConfigError", "Settings", "find_config", "load_config", "resolve_selectors", "KEYS"]
 

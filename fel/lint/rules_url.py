@@ -2,7 +2,8 @@
 
 These matter only for URLs stored in scripts: the port and scheme, the service roots
 (``/querySvc``, ``/lookupSvc``), the lookup service's parameters, double slashes and whole
-collections pulled in entity form. Query-level rules live in :mod:`fel.check`.
+collections pulled in entity form. Query-level rules live in :mod:`fel.checker`. The rules' catalogue entries (code,
+name, severity, rationale, examples) are in :mod:`fel.codes` with all the others.
 """
 from __future__ import annotations
 
@@ -10,81 +11,22 @@ import re
 from urllib.parse import unquote
 
 from .. import codes
-from ..codes import Rule
 from ..diagnostics import Diagnostic, Fix, make
 from ..span import Span
 from .candidate import HOLE
 from .classify import COLLECTIONS, Target, _collections
 
-__all__ = ["LINT_RULES", "url_rules", "register_all", "UNUSED_NOQA"]
+__all__ = ["LINT_RULES", "url_rules", "UNUSED_NOQA"]
 
 UNUSED_NOQA = "FEL490"
 
-LINT_RULES = (
-    Rule("FEL403", "vbr-port", "error", "Port 9419 belongs to the Veeam Backup & Replication REST API, not to Enterprise Manager.",
-         "Enterprise Manager listens on 9398 (HTTPS). 9419 is the VBR server's own REST API, which has a "
-         "different URL scheme (`/api/v1/…`, OAuth2 tokens) and no `/api/query`: every EM call sent there "
-         "fails with 404 or 401. Public monitoring plugins have been pointed at 9419 by mistake.",
-         ("https://em.example.local:9419/api/query?type=Job",), ("https://em.example.local:9398/api/query?type=Job",), True),
-    Rule("FEL404", "plain-http-port", "warning", "Plain HTTP on port 9399 was only served by EM 9.x.",
-         "Enterprise Manager 9.x also answered plain HTTP on 9399; from version 10 only HTTPS on 9398 "
-         "remains. Besides breaking on upgrade, plain HTTP sends the password and session token in clear "
-         "text. (Not reported with `--em-version` below 10.)",
-         ("http://em.example.local:9399/api/sessionMngr/?v=v1_2",), ("https://em.example.local:9398/api/sessionMngr/?v=latest",), True),
-    Rule("FEL405", "http-on-https-port", "error", "Port 9398 speaks HTTPS only.",
-         "`http://…:9398` opens a plain connection to a TLS port; EM answers nothing useful. (Not "
-         "reported for loopback hosts: fel's emulator and local test rigs serve plain HTTP there.)",
-         ("http://em.example.local:9398/api/query?type=Job",), ("https://em.example.local:9398/api/query?type=Job",), True),
-    Rule("FEL406", "service-root-with-parameters", "error", "`/querySvc` and `/lookupSvc` take no parameters.",
-         "`/api/querySvc` and `/api/lookupSvc` are the service roots: they return links and ignore any "
-         "parameters, so `querySvc?type=Job` never runs the query. Queries go to `/api/query`, lookups to "
-         "`/api/lookup`.",
-         ("https://em:9398/api/querySvc?type=Job&format=Entities",), ("https://em:9398/api/query?type=Job&format=Entities",), True),
-    Rule("FEL407", "unknown-lookup-parameter", "warning", "The lookup service does not know this parameter.",
-         "`/api/lookup` takes `host`, `name`, `type` and `hierarchyRef`; anything else is silently ignored, "
-         "so a misspelt `hierachyRef` makes the lookup return something other than what was asked for.",
-         ("/api/lookup?host=urn:veeam:HierarchyRoot:…&hierachyRef=urn:VMware:Vm:…",),
-         ("/api/lookup?host=urn:veeam:HierarchyRoot:…&hierarchyRef=urn:VMware:Vm:…",), True),
-    Rule("FEL408", "quoted-lookup-value", "warning", "Lookup parameter values are plain values, not quoted.",
-         "Double quotes are filter syntax of `/api/query`. In a lookup parameter they become part of the "
-         "value, so `hierarchyRef=\"urn:…\"` matches nothing.",
-         ('/api/lookup?hierarchyRef="urn:VMware:Vm:7a0e2232-1b2c-4d5e-8f90-a1b2c3d4e5f6.vm-42"',),
-         ("/api/lookup?hierarchyRef=urn:VMware:Vm:7a0e2232-1b2c-4d5e-8f90-a1b2c3d4e5f6.vm-42",), True),
-    Rule("FEL409", "lookup-host-bare-guid", "warning", "The lookup `host` is a HierarchyRoot UID, not a bare GUID.",
-         "Veeam documents `host=urn:veeam:HierarchyRoot:<guid>`; a bare GUID is not a UID the lookup "
-         "service knows.",
-         ("/api/lookup?type=Vm&host=6bb9e181-2368-4d3c-a6d3-b632934a10b3&name=web01",),
-         ("/api/lookup?type=Vm&host=urn:veeam:HierarchyRoot:6bb9e181-2368-4d3c-a6d3-b632934a10b3&name=web01",), True),
-    Rule("FEL410", "double-slash", "info", "The path has an empty segment (`//`).",
-         "`…/api//sessionMngr` usually comes from a base URL that already ends in `/`. EM tolerates it "
-         "today; proxies and other servers may not, and it hides which part builds the URL.",
-         ("https://em:9398/api//sessionMngr/?v=latest",), ("https://em:9398/api/sessionMngr/?v=latest",), True),
-    Rule("FEL411", "collection-scan", "info", "The whole collection is fetched in entity form; a query can filter on the server.",
-         "`/api/backupSessions?format=Entity` returns every session EM keeps (with ~1000 VMs the "
-         "task-session variant took hours in a public Grafana exporter) and filtering happens in the "
-         "script. `/api/query?type=BackupJobSession&filter=CreationTime>=\"…Z\"&pageSize=…` lets EM do the "
-         "filtering and paging.",
-         ("https://em:9398/api/backupSessions?format=Entity",),
-         ('https://em:9398/api/query?type=BackupJobSession&format=Entities&filter=CreationTime>="2025-08-15T00:00:00Z"&pageSize=500',)),
-    Rule("FEL490", "unused-noqa", "warning", "A `fel: noqa` comment suppresses nothing.",
-         "Suppressions that no longer match a finding hide nothing and mislead readers; an unknown code "
-         "in one is a typo. Remove the code (or the whole comment).",
-         ("'type=Job&pageSize=100'  # fel: noqa: FEL306",), ("'type=Job'  # fel: noqa: FEL306",)),
-)
+#: The endpoint rules of the catalogue (:mod:`fel.codes`) that this module implements.
+LINT_RULES = tuple(codes.RULES[c] for c in (
+    "FEL403", "FEL404", "FEL405", "FEL406", "FEL407", "FEL408", "FEL409", "FEL410", "FEL411", "FEL490"))
 
 _LOOKUP_PARAMS = {"host": "host", "name": "name", "type": "type", "hierarchyref": "hierarchyRef"}
 _GUID = re.compile(r"(?i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _BIG_COLLECTIONS = re.compile(r"(Session|TaskSession|RestorePoint|ReplicaPoint|BackupFile)$")
-
-
-def register_all() -> None:
-    """Add the lint rules to :data:`fel.codes.RULES` (idempotent)."""
-    for r in LINT_RULES:
-        if r.code not in codes.RULES:
-            codes.register(r)
-
-
-register_all()
 
 
 def _older_than_10(em_version: str | None) -> bool:

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from fel import codes
-from fel.lint import rules_url  # noqa: F401  (registers the lint rules)
 from fel.lint.config import Settings
 from fel.lint.engine import lint_text
 
