@@ -149,8 +149,9 @@ def fast_statement(text: str, max_input: int, max_depth: int) -> Query | None:
             m = _NAME_WS.match(text, pos)
             if m is None or m.group(1).lower() in _KEYWORDS:
                 return None
-            node = Name(m.group(1), Span(m.start(1), m.end(1)))
-            param = Param("format", node.text, Span(kw_span.start, m.end(1)), kw_span, node.span)
+            fmt = Name(m.group(1), Span(m.start(1), m.end(1)))
+            node = fmt
+            param = Param("format", fmt.text, Span(kw_span.start, m.end(1)), kw_span, fmt.span)
             pos = m.end()
         else:  # limit, page
             m = _INT.match(text, pos)
