@@ -48,14 +48,9 @@ class Context:
 
 def get_parser() -> Any:
     """The shared Lark LALR parser (built from Lark's cache on first use)."""
-    from fel.syntax import parser as fel_parser
+    from fel.syntax.parser import get_parser as core_parser
 
-    helper = getattr(fel_parser, "get_parser", None)
-    if helper is not None:  # the public accessor, when the core provides one
-        return helper()
-    from fel.syntax.grammar import get_lark
-
-    return get_lark(fel_parser._BUILD)  # the same object the core parses with
+    return core_parser()
 
 
 def _tok(t: Any, bad: bool = False) -> Tok:

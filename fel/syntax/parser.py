@@ -16,7 +16,7 @@ from .ast import And, Comparison, Expr, Membership, Name, Not, Number, Or, Param
 from .fastpath import fast_filter, fast_statement, quote_depth
 from .grammar import get_lark
 
-__all__ = ["parse_filter", "parse_statement", "SyntaxProblem", "MAX_INPUT", "MAX_DEPTH", "depth_problem"]
+__all__ = ["parse_filter", "parse_statement", "get_parser", "SyntaxProblem", "MAX_INPUT", "MAX_DEPTH", "depth_problem"]
 
 #: Bounds on input (characters) and nesting depth (parentheses and ``not``).
 MAX_INPUT = 65536
@@ -285,6 +285,14 @@ def _parse(text: str, start: str):
         return parser.parse(text, start=start)
     except UnexpectedInput as err:
         raise SyntaxProblem([_translate(err, text, start)], text) from None
+
+
+def get_parser():
+    """The shared Lark parser (with the AST transformer embedded), built on first use.
+
+    For tools that need Lark itself — the REPL's completion asks its interactive parser which
+    terminals may come next."""
+    return get_lark(_BUILD)
 
 
 def parse_filter(text: str) -> Expr:
