@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable, Sequence
 
+from fel.client.output import display_cell as cell, printable
+
 __all__ = ["Column", "default_columns", "all_columns", "columns_named", "cell", "table", "expanded",
            "to_json", "to_csv", "display_width", "grid"]
 
-_NEVER_YEAR = 1753
 _MAX_CELL = 60
 _RESULT_COLOURS = {"failed": "\x1b[31m", "warning": "\x1b[33m", "success": "\x1b[32m",
                    "working": "\x1b[36m", "stopped": "", "true": "", "false": "\x1b[2m"}
@@ -91,28 +92,6 @@ def columns_named(qtype, names: Sequence[str]) -> tuple[list[Column], list[str]]
         else:
             missing.append(n)
     return cols, missing
-
-
-def cell(value: Any) -> str:
-    """One value as table text: UTC times without fractions, EM's 1753 as ``never``."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        if value.year == _NEVER_YEAR:
-            return "never"
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, (dict, list)):
-        return json.dumps(_jsonable(value), ensure_ascii=False, separators=(",", ":"))
-    return _printable(str(value))
-
-
-def _printable(text: str) -> str:
-    """Control characters (terminal escapes from the network included) become spaces."""
-    return "".join(" " if (ch < " " or "\x7f" <= ch <= "\x9f") else ch for ch in text)
 
 
 def display_width(text: str) -> int:
@@ -189,7 +168,7 @@ def grid(headers: Sequence[str], rows: Sequence[Sequence[str]], *, color: bool =
 
     Columns listed in ``wrap`` are wrapped onto more lines (rather than clipped) and shrunk,
     widest first, until the table fits ``width``."""
-    cells = [[_printable(v) if i in wrap else _clip(_printable(v), max_cell) for i, v in enumerate(r)] for r in rows]
+    cells = [[printable(v) if i in wrap else _clip(printable(v), max_cell) for i, v in enumerate(r)] for r in rows]
     widths = [max([display_width(h)] + [display_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
     if wrap:
         for i in wrap:
@@ -227,7 +206,7 @@ def expanded(entities: Sequence[Any], *, start: int = 1, color: bool = False) ->
         w = max(display_width(k) for k in rec)
         for k, v in rec.items():
             text = cell(v)
-            out.append(f"{_pad(_printable(k), w, False)} | {_colour(text, text, color)}")
+            out.append(f"{_pad(printable(k), w, False)} | {_colour(text, text, color)}")
     return "\n".join(out)
 
 

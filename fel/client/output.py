@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Iterable, Sequence, TextIO
 
 from .entity import Entity, format_datetime, to_jsonable
@@ -56,6 +56,26 @@ def cell(value: Any) -> str:
     if isinstance(value, (dict, list)):
         return json.dumps(to_jsonable(value), ensure_ascii=False, separators=(",", ":"))
     return str(value)
+
+
+_NEVER_YEAR = 1753  # EM writes 1753-01-01T00:00:00Z for "never"
+
+
+def display_cell(value: Any) -> str:
+    """A value as text for a terminal: UTC times without fractions, EM's year-1753 "never",
+    and control characters (terminal escapes that came over the network) made harmless."""
+    if isinstance(value, datetime):
+        if value.year == _NEVER_YEAR:
+            return "never"
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, float):
+        return f"{value:g}"
+    return printable(cell(value))
+
+
+def printable(text: str) -> str:
+    """Control characters become spaces."""
+    return "".join(" " if (ch < " " or "\x7f" <= ch <= "\x9f") else ch for ch in text)
 
 
 def default_columns(entities: Sequence[Entity]) -> list[str]:
@@ -152,7 +172,7 @@ class EntityWriter:
         if not rows:
             return
         cols = self.fields or default_columns(rows)
-        cells = [[_clip(cell(value_for(e, c))) for c in cols] for e in rows]
+        cells = [[_clip(display_cell(value_for(e, c))) for c in cols] for e in rows]
         widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(cols)]
         self.out.write("  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip() + "\n")
         self.out.write("  ".join("-" * w for w in widths) + "\n")
