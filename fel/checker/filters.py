@@ -6,7 +6,7 @@ from ..schema import Field, Kind, QueryType, suggest
 from ..span import Span
 from ..syntax.ast import And, Comparison, Expr, Membership, Not, Or, Value, walk
 from ..syntax.printer import lower, print_filter, print_value
-from .values import (BARE_SAFE, canonical_datetime, is_decimal, is_integer, parse_bool, parse_datetime,
+from .values import (canonical_datetime, is_decimal, is_integer, parse_bool, parse_datetime,
                      parse_time_expr, parse_uid)
 
 __all__ = ["check_filter"]

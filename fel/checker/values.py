@@ -11,11 +11,7 @@ from datetime import datetime, timedelta, timezone
 __all__ = [
     "DateTimeValue", "parse_datetime", "canonical_datetime", "TIME_EXPR", "parse_time_expr",
     "resolve_time_expr", "GUID", "parse_uid", "UidValue", "is_integer", "is_decimal", "parse_bool",
-    "BARE_SAFE",
 ]
-
-#: Values that may be emitted without quotes.
-BARE_SAFE = re.compile(r"[A-Za-z0-9_.:-]+")
 
 _DT = re.compile(
     r"""^(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})

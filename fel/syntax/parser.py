@@ -6,9 +6,11 @@ carries diagnostics (never a Lark exception: Lark's terminal names are translate
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from lark import Token, Transformer
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+if TYPE_CHECKING:  # lark is imported only when the grammar is first needed
+    from lark import Token
+    from lark.exceptions import UnexpectedInput
 
 from ..diagnostics import Diagnostic, FelError, Fix, make
 from ..span import Span
@@ -35,7 +37,7 @@ def _unquote(raw: str) -> str:
     return raw[1:-1].replace('""', '"')
 
 
-class _Build(Transformer):
+class _Build:
     """Embedded in the LALR parser: builds AST nodes as rules reduce."""
 
     # ---- filters ------------------------------------------------------------------------
@@ -102,7 +104,7 @@ class _Build(Transformer):
         return c[0]
 
     def order_clause(self, c):
-        order, _by, name = c[0], c[1], c[2]
+        order, name = c[0], c[2]
         desc = len(c) > 3 and c[3].type == "DESC"
         end = c[-1].end_pos
         key = "sortDesc" if desc else "sortAsc"
@@ -201,7 +203,8 @@ def depth_problem(text: str, offset: int = 0) -> Diagnostic | None:
         return make("FEL009", Span(offset + MAX_INPUT, offset + len(text)),
                     f"input is {len(text)} characters long; fel accepts at most {MAX_INPUT}")
     best, _ = _outside_quotes_depth(text)
-    nots = len(re.findall(r"(?i)\bnot\b", text))
+    # More than MAX_DEPTH `not`s need at least 4 * MAX_DEPTH + 3 characters.
+    nots = len(re.findall(r"(?i)\bnot\b", text)) if len(text) >= 4 * MAX_DEPTH + 3 else 0
     if best > MAX_DEPTH or nots > MAX_DEPTH:
         return make("FEL009", Span(offset, offset + len(text)),
                     f"nesting is deeper than {MAX_DEPTH} levels")
@@ -210,6 +213,7 @@ def depth_problem(text: str, offset: int = 0) -> Diagnostic | None:
 
 def _translate(err: UnexpectedInput, text: str, start: str) -> Diagnostic:
     """One diagnostic for a Lark error, with the specific mistakes recognised."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF
     pos = getattr(err, "pos_in_stream", None)
     tok = getattr(err, "token", None)
     if isinstance(err, UnexpectedEOF) or (tok is not None and tok.type == "$END"):
@@ -281,6 +285,8 @@ def _parse(text: str, start: str):
     if problem is not None:
         raise SyntaxProblem([problem], text)
     parser = get_lark(_BUILD)
+    from lark.exceptions import UnexpectedInput
+
     try:
         return parser.parse(text, start=start)
     except UnexpectedInput as err:

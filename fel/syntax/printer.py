@@ -11,18 +11,19 @@
 """
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from .ast import NEGATED_OP, And, Comparison, Expr, Membership, Not, Or, Query, Value
 
 __all__ = ["print_filter", "print_statement", "print_value", "lower", "flatten", "negate"]
 
-_BARE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-")
+_BARE = re.compile(r"[A-Za-z0-9_.:-]+").fullmatch
 
 
 def print_value(value: Value, force_quotes: bool = False) -> str:
     text = value.text
-    if not force_quotes and text and all(c in _BARE_CHARS for c in text):
+    if not force_quotes and _BARE(text):
         return text
     return '"' + text.replace('"', '""') + '"'
 
