@@ -13,7 +13,7 @@ from typing import Any, Callable
 from ..diagnostics import Diagnostic, Fix
 from ..span import Span
 from .ast import Name, Number, Query, Sort
-from .parser import SyntaxProblem, depth_problem, parse_filter, parse_statement
+from .parser import MAX_INPUT, SyntaxProblem, depth_problem, parse_filter, parse_statement
 from .urlinput import KNOWN_PARAMS, Decoded, UrlParts, looks_like_query_string, looks_like_url, split_url
 
 __all__ = ["Reading", "read", "input_form", "remap_spans"]
@@ -34,22 +34,37 @@ def input_form(text: str, type_given: bool = False) -> str:
     return "filter" if type_given else "statement"
 
 
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The field names of a dataclass (cached per class); None for anything else."""
+    try:
+        return _FIELDS[cls]
+    except KeyError:
+        names = tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
+        _FIELDS[cls] = names
+        return names
+
+
 def remap_spans(node: Any, fn: Callable[[Span], Span]) -> Any:
     """A copy of an AST (or diagnostic) with every span passed through ``fn``."""
     if isinstance(node, Span):
         return fn(node)
     if isinstance(node, tuple):
         return tuple(remap_spans(n, fn) for n in node)
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        changes = {}
-        for f in dataclasses.fields(node):
-            v = getattr(node, f.name)
-            if isinstance(v, (Span, tuple)) or (dataclasses.is_dataclass(v) and not isinstance(v, type)):
-                nv = remap_spans(v, fn)
-                if nv is not v:
-                    changes[f.name] = nv
-        return dataclasses.replace(node, **changes) if changes else node
-    return node
+    names = _field_names(type(node))
+    if names is None:
+        return node
+    changes = {}
+    for name in names:
+        v = getattr(node, name)
+        if v is None or isinstance(v, (str, int)):
+            continue
+        nv = remap_spans(v, fn)
+        if nv is not v:
+            changes[name] = nv
+    return dataclasses.replace(node, **changes) if changes else node
 
 
 def read(text: str, *, type: str | None = None) -> Reading:
@@ -136,7 +151,15 @@ def _read_url(text: str, type_hint: str | None) -> Reading:
 
 
 def _parse_decoded_filter(dec: Decoded):
-    """Parse a decoded filter value; map spans (tree and diagnostics) back to the source."""
+    """Parse a decoded filter value; spans (tree and diagnostics) point into the source."""
+    shift = dec.shift
+    if shift is not None and shift <= MAX_INPUT - len(dec.text):
+        # Nothing was decoded: parse the text at its own offset (leading whitespace is
+        # insignificant to the grammar), so the spans need no mapping at all.
+        try:
+            return parse_filter(" " * shift + dec.text), []
+        except SyntaxProblem as err:
+            return None, list(err.diagnostics)
     fn = lambda s: dec.span(s.start, s.end)  # noqa: E731
     try:
         expr = parse_filter(dec.text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Sequence
 
 from ..span import Span
 from .ast import Param
@@ -25,11 +26,12 @@ _QS_START = re.compile(r"^\s*\??(?:" + "|".join(KNOWN_PARAMS) + r")=(?!=)", re.I
 
 @dataclass(frozen=True, slots=True)
 class Decoded:
-    """Decoded text with, for each character, the span of source text it came from."""
+    """Decoded text with, for each character, the span of source text it came from
+    (``starts[i]``, ``ends[i]``; ranges when the text needed no decoding)."""
 
     text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    starts: Sequence[int]
+    ends: Sequence[int]
 
     def span(self, start: int, end: int) -> Span:
         """Map a span of the decoded text to the source text."""
@@ -42,43 +44,53 @@ class Decoded:
         e = self.ends[min(end, len(self.ends)) - 1]
         return Span(s, e)
 
+    @property
+    def shift(self) -> int | None:
+        """The constant offset when every character maps to itself (no decoding happened)."""
+        starts = self.starts
+        if isinstance(starts, range) and len(starts) == len(self.text):
+            return starts.start
+        return None
+
+
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
 
 def decode(raw: str, offset: int = 0, *, plus_is_space: bool = True) -> Decoded:
     """Percent-decode ``raw`` (UTF-8; invalid bytes become U+FFFD), ``+`` → space."""
-    data: list[int] = []
-    origin: list[tuple[int, int]] = []
-    i, n = 0, len(raw)
-    while i < n:
-        ch = raw[i]
-        if ch == "%" and i + 2 < n and raw[i + 1] in _HEX and raw[i + 2] in _HEX:
-            data.append(int(raw[i + 1:i + 3], 16))
-            origin.append((offset + i, offset + i + 3))
-            i += 3
-            continue
-        if ch == "+" and plus_is_space:
-            data.append(0x20)
-            origin.append((offset + i, offset + i + 1))
-        else:
-            for b in ch.encode("utf-8", "surrogatepass"):
-                data.append(b)
-                origin.append((offset + i, offset + i + 1))
-        i += 1
+    n = len(raw)
+    if "%" not in raw and not (plus_is_space and "+" in raw):
+        return Decoded(raw, range(offset, offset + n), range(offset + 1, offset + n + 1))
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    j, m = 0, len(data)
-    while j < m:
-        b = data[j]
-        size = 1 if b < 0x80 else 2 if 0xC0 <= b < 0xE0 else 3 if 0xE0 <= b < 0xF0 else 4 if 0xF0 <= b < 0xF8 else 1
-        try:
-            ch = bytes(data[j:j + size]).decode("utf-8")
-        except UnicodeDecodeError:
-            ch, size = "\ufffd", 1
-        chars.append(ch)
-        starts.append(origin[j][0])
-        ends.append(origin[min(j + size, m) - 1][1])
-        j += size
-    return Decoded("".join(chars), tuple(starts), tuple(ends))
+
+    def plain(a: int, b: int) -> None:
+        seg = raw[a:b]
+        chars.append(seg.replace("+", " ") if plus_is_space else seg)
+        starts.extend(range(offset + a, offset + b))
+        ends.extend(range(offset + a + 1, offset + b + 1))
+
+    pos = 0
+    for m in _ESCAPES.finditer(raw):
+        plain(pos, m.start())
+        data = bytes.fromhex(m.group().replace("%", ""))
+        base = offset + m.start()
+        j, size_all = 0, len(data)
+        while j < size_all:
+            lead = data[j]
+            size = 1 if lead < 0x80 else 2 if 0xC0 <= lead < 0xE0 else 3 if 0xE0 <= lead < 0xF0 else 4 if 0xF0 <= lead < 0xF8 else 1
+            try:
+                ch = data[j:j + size].decode("utf-8")
+            except UnicodeDecodeError:
+                ch, size = "\ufffd", 1
+            chars.append(ch)
+            starts.append(base + 3 * j)
+            ends.append(base + 3 * (j + size))
+            j += size
+        pos = m.end()
+    plain(pos, n)
+    return Decoded("".join(chars), starts, ends)
 
 
 def looks_like_url(text: str) -> bool:
