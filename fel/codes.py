@@ -154,10 +154,12 @@ _RULES = [
     Rule("FEL401", "not-a-query-url", "error", "The URL does not call `/api/query`.",
          "`fel check` and `fel compile` take `/api/query` URLs, query strings and fel statements.",
          ("https://em:9398/api/jobs",), ("https://em:9398/api/query?type=Job",)),
-    Rule("FEL402", "encoded-query-in-path", "error", "The whole query is percent-encoded into the path.",
+    Rule("FEL402", "encoded-query", "error", "The whole query is percent-encoded (into the path, or as one parameter).",
          "`query%3Ftype%3DJob` asks for a resource literally called `query?type=Job`, which does not "
-         "exist. Only parameter values should be encoded.",
-         ("https://em:9398/api/query%3Ftype%3DJob",), ("https://em:9398/api/query?type=Job",), True),
+         "exist; `query?type%3DJob%26pageSize%3D5` sends one parameter with a strange name and no "
+         "`type`. Only parameter values should be encoded.",
+         ("https://em:9398/api/query%3Ftype%3DJob", "/api/query?type%3DJob%26pageSize%3D5"),
+         ("https://em:9398/api/query?type=Job",), True, aliases=("encoded-query-in-path",)),
     # Endpoint rules met in stored scripts; implemented by fel.lint.rules_url.
     Rule("FEL403", "vbr-port", "error", "Port 9419 belongs to the Veeam Backup & Replication REST API, not to Enterprise Manager.",
          "Enterprise Manager listens on 9398 (HTTPS). 9419 is the VBR server's own REST API, which has a "

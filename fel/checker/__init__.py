@@ -51,7 +51,10 @@ def _check_endpoint(reading: Reading, out: list[Diagnostic]) -> bool:
         span = parts.encoded_in_path
         raw = reading.source[span.start:span.end]
         fix = Fix(span, unquote(raw), "decode the query part")
-        out.append(make("FEL402", span, "the whole query is percent-encoded into the path; EM sees no parameters",
+        into_path = raw[:3].lower() == "%3f"
+        message = ("the whole query is percent-encoded into the path; EM sees no parameters" if into_path
+                   else "the query string is percent-encoded as a whole; EM sees one unknown parameter")
+        out.append(make("FEL402", span, message,
                         hint="only parameter values may be encoded: …/query?type=…&filter=…", fix=fix))
     if parts.path and not _QUERY_PATH.search(parts.path.rstrip()):
         out.append(make("FEL401", parts.path_span, f"`{parts.path}` is not the query endpoint `/api/query`",

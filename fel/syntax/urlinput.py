@@ -21,7 +21,8 @@ KNOWN_PARAMS = {n.lower(): n for n in ("type", "format", "filter", "sortAsc", "s
 
 _HEX = "0123456789abcdefABCDEF"
 _URL_START = re.compile(r"^\s*(?:https?://|/|[\w.~-]*query(?:%3f|\?)|querysvc)", re.IGNORECASE)
-_QS_START = re.compile(r"^\s*\??(?:" + "|".join(KNOWN_PARAMS) + r")=(?!=)", re.IGNORECASE)
+_QS_START = re.compile(r"^\s*\??(?:" + "|".join(KNOWN_PARAMS) + r")(?:=(?!=)|%3d(?!%3d))", re.IGNORECASE)
+_QS_ENCODED = re.compile(r"\s*(?:%3f)?(?:" + "|".join(KNOWN_PARAMS) + r")%3d", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +112,7 @@ class UrlParts:
     params: tuple[Param, ...]
     #: Span of the query string in the source (after ``?``).
     query_span: Span
-    #: The whole query was percent-encoded into the path (``query%3Ftype%3D…``).
+    #: The query was percent-encoded as a whole (``query%3Ftype%3D…``, ``type%3DJob%26…``).
     encoded_in_path: Span | None = None
 
 
@@ -173,15 +174,22 @@ def split_url(text: str) -> tuple[UrlParts, list[Decoded]]:
     work, remap = text, None
     qpos = text.find("?", lead, end)
     encoded_in_path = None
+    whole = None  # where a query encoded as a whole starts
     if qpos < 0:
         m = re.search(r"%3f", text[lead:end], re.IGNORECASE)
         if m and looks_like_url(text):
-            # The whole query was encoded into the path: decode it all once, then go on.
-            encoded_in_path = Span(lead + m.start(), end)
-            remap = decode(text[:end], 0, plus_is_space=False)
-            work = remap.text
-            end = len(work)
-            qpos = work.find("?")
+            whole = lead + m.start()  # the query was encoded into the path: `query%3Ftype%3D…`
+        elif _QS_ENCODED.match(text, lead):
+            whole = lead  # a bare query string encoded as a whole: `type%3DJob%26filter%3D…`
+    elif "=" not in text[qpos + 1:end] and re.search(r"%3d", text[qpos + 1:end], re.IGNORECASE):
+        whole = qpos + 1  # `query?type%3DJob%26…`
+    if whole is not None:
+        # Decode it all once (keeping `+` for the second pass), then read it as usual.
+        encoded_in_path = Span(whole, end)
+        remap = decode(text[:end], 0, plus_is_space=False)
+        work = remap.text
+        end = len(work)
+        qpos = work.find("?")
     if qpos < 0 and looks_like_query_string(work[lead:end]):
         q_start = lead + (1 if work[lead] == "?" else 0)
         base, path, path_span = None, "", Span(lead, lead)
