@@ -20,15 +20,18 @@ those fel documents for Enterprise Manager (REFERENCE §2):
   bare ``<guid>`` and vice versa;
 * a record without a value matches only ``!=``.
 
-Pure Python, no I/O; imports only :mod:`fel.syntax` and :mod:`fel.schema`.
+Pure Python, no I/O; imports only :mod:`fel.syntax`, :mod:`fel.schema` and the value forms of
+:mod:`fel.checker.values`.
 """
 from __future__ import annotations
 
 import operator
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
 
+from .checker.values import is_decimal, is_integer
+from .checker.values import parse_datetime as _parse_datetime
 from .schema.model import Field, Kind, QueryType
 from .span import NO_SPAN, Span
 from .syntax.ast import And, Comparison, Expr, Membership, Not, Or, Value
@@ -65,37 +68,18 @@ class EvaluationError(ValueError):
 # Values
 # ------------------------------------------------------------------------------------------
 
-_DT_RE = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?"
-    r"\s*(Z|z|[+-]\d{2}:?\d{2})?$")
 _GUID_RE = re.compile(r"^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$")
-_INT_RE = re.compile(r"^[+-]?\d+$")
-_DEC_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 def parse_datetime(text: str) -> datetime | None:
     """``text`` as an aware UTC datetime, or None when it is not a date EM would read.
 
-    Accepts ``YYYY-MM-DD`` (midnight UTC) and ``YYYY-MM-DD[T| ]HH:MM[:SS[.fraction]]`` with an
-    optional ``Z`` or ``±HH:MM`` offset; no zone means UTC. Fractions beyond microseconds are
-    truncated (EM prints up to 7 digits).
+    The forms are the checker's (:func:`fel.checker.values.parse_datetime`): ``YYYY-MM-DD``
+    (midnight UTC) and ``YYYY-MM-DD[T| ]HH:MM[:SS[.fraction]]`` with an optional ``Z`` or
+    ``±HH:MM`` offset; no zone means UTC. Fractions beyond microseconds are truncated.
     """
-    m = _DT_RE.match(text.strip())
-    if not m:
-        return None
-    y, mo, d, h, mi, s, frac, zone = m.groups()
-    micro = int((frac or "0")[:6].ljust(6, "0"))
-    try:
-        value = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0), micro,
-                         tzinfo=timezone.utc)
-    except ValueError:
-        return None
-    if zone and zone not in ("Z", "z"):
-        sign = 1 if zone[0] == "+" else -1
-        digits = zone[1:].replace(":", "")
-        value -= sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    return value
+    value = _parse_datetime(text)
+    return None if value is None else value.utc
 
 
 def uid_key(value: str) -> str:
@@ -178,12 +162,12 @@ def parse_literal(field: Field, value: Value | str, *, case_sensitive: bool = Fa
                                   name="invalid-boolean", span=span)
         return low == "true"
     if kind is Kind.INTEGER:
-        if not _INT_RE.match(text.strip()):
+        if not is_integer(text):
             raise EvaluationError(f"{field.name} takes a whole number, not '{text}'",
                                   name="invalid-number", span=span)
         return int(text.strip())
     if kind is Kind.DECIMAL:
-        if not _DEC_RE.match(text.strip()):
+        if not is_decimal(text):
             raise EvaluationError(f"{field.name} takes a number, not '{text}'",
                                   name="invalid-number", span=span)
         return float(text.strip())
