@@ -66,6 +66,47 @@ def _rel(path: str, root: str) -> str:
     return rel.replace(os.sep, "/")
 
 
+def glob_regex(pat: str) -> str:
+    """A glob as a regular expression: `**` spans directories, `*`/`?` stay within one,
+    `[…]` classes (`[!…]` negated) and backslash escapes as in .gitignore."""
+    out = ""
+    i, n = 0, len(pat)
+    while i < n:
+        if pat.startswith("**/", i):
+            out += "(?:.*/)?"
+            i += 3
+        elif pat.startswith("/**", i) and i + 3 == n:
+            out += "/.*"
+            i += 3
+        elif pat.startswith("**", i):
+            out += ".*"
+            i += 2
+        elif pat[i] == "*":
+            out += "[^/]*"
+            i += 1
+        elif pat[i] == "?":
+            out += "[^/]"
+            i += 1
+        elif pat[i] == "[":
+            j = pat.find("]", i + 1)
+            if j < 0:
+                out += re.escape("[")
+                i += 1
+                continue
+            body = pat[i + 1:j]
+            if body.startswith("!"):
+                body = "^" + body[1:]
+            out += "[" + body.replace("\\", "\\\\") + "]"
+            i = j + 1
+        elif pat[i] == "\\" and i + 1 < n:
+            out += re.escape(pat[i + 1])
+            i += 2
+        else:
+            out += re.escape(pat[i])
+            i += 1
+    return out
+
+
 def glob_match(pattern: str, rel: str) -> bool:
     """Glob with ``**`` across directories; a pattern without ``/`` matches the file name."""
     pattern = pattern.replace("\\", "/")
@@ -73,24 +114,7 @@ def glob_match(pattern: str, rel: str) -> bool:
         pattern = pattern[2:]
     if "/" not in pattern:
         return fnmatch.fnmatchcase(rel.rsplit("/", 1)[-1], pattern) or fnmatch.fnmatchcase(rel, pattern)
-    regex = ""
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            regex += "(?:.*/)?"
-            i += 3
-        elif pattern.startswith("**", i):
-            regex += ".*"
-            i += 2
-        elif pattern[i] == "*":
-            regex += "[^/]*"
-            i += 1
-        elif pattern[i] == "?":
-            regex += "[^/]"
-            i += 1
-        else:
-            regex += re.escape(pattern[i])
-            i += 1
+    regex = glob_regex(pattern)
     return re.fullmatch(regex, rel.lstrip("/")) is not None or re.fullmatch(regex + "/.*", rel) is not None
 
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from .config import Settings, glob_match
+from .config import Settings, glob_match, glob_regex
 from .languages import SOURCE_EXTENSIONS
 
 __all__ = ["iter_files", "GitIgnore", "read_source", "decode_bytes", "write_source", "Source", "SKIP_DIRS"]
@@ -50,7 +50,7 @@ class GitIgnore:
                 continue
             anchored = "/" in line
             line = line.lstrip("/")
-            self.rules.append((re.compile(_translate(line)), negated, dir_only, anchored))
+            self.rules.append((re.compile(glob_regex(line)), negated, dir_only, anchored))
 
     def match(self, rel: str, is_dir: bool) -> bool | None:
         result = None
@@ -61,45 +61,6 @@ class GitIgnore:
             if regex.fullmatch(rel if anchored else name):
                 result = not negated
         return result
-
-
-def _translate(pat: str) -> str:
-    out = ""
-    i, n = 0, len(pat)
-    while i < n:
-        if pat.startswith("**/", i):
-            out += "(?:.*/)?"
-            i += 3
-        elif pat.startswith("/**", i) and i + 3 == n:
-            out += "/.*"
-            i += 3
-        elif pat.startswith("**", i):
-            out += ".*"
-            i += 2
-        elif pat[i] == "*":
-            out += "[^/]*"
-            i += 1
-        elif pat[i] == "?":
-            out += "[^/]"
-            i += 1
-        elif pat[i] == "[":
-            j = pat.find("]", i + 1)
-            if j < 0:
-                out += re.escape("[")
-                i += 1
-                continue
-            body = pat[i + 1:j]
-            if body.startswith("!"):
-                body = "^" + body[1:]
-            out += "[" + body.replace("\\", "\\\\") + "]"
-            i = j + 1
-        elif pat[i] == "\\" and i + 1 < n:
-            out += re.escape(pat[i + 1])
-            i += 2
-        else:
-            out += re.escape(pat[i])
-            i += 1
-    return out
 
 
 def _repo_root(path: str) -> str | None:

@@ -10,13 +10,13 @@ original URL, not the decoded filter).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Iterator, Union
+from typing import Iterable, Iterator, Union
 
 from ..span import NO_SPAN, Span
 
 __all__ = [
     "Span", "Name", "Value", "Sep", "Comparison", "Membership", "Not", "And", "Or", "Expr",
-    "Number", "Sort", "Param", "Query", "walk", "OPERATORS", "NEGATED_OP", "replace",
+    "Number", "Sort", "Param", "Query", "walk", "statement_query", "OPERATORS", "NEGATED_OP", "replace",
 ]
 
 #: EM comparison operators.
@@ -160,6 +160,29 @@ class Query:
     span: Span = field(default=NO_SPAN, compare=False)
     #: Span of the ``filter`` text inside the source (URL or statement), for diagnostics.
     filter_span: Span | None = field(default=None, compare=False)
+
+
+def statement_query(type_name: Name, clauses: Iterable[tuple[Param, object]]) -> Query:
+    """The :class:`Query` of a fel statement from its type and its clauses in source order, each a
+    ``(Param, node)`` pair. The first clause of each kind counts; all are kept in ``params``."""
+    params = [Param("type", type_name.text, type_name.span, type_name.span, type_name.span)]
+    found: dict = {}
+    for param, node in clauses:
+        params.append(param)
+        found.setdefault("sort" if param.name in ("sortAsc", "sortDesc") else param.name, (param, node))
+    where = found.get("filter")
+    return Query(
+        type=type_name,
+        filter=where[1] if where else None,
+        sort=found["sort"][1] if "sort" in found else None,
+        page_size=found["pageSize"][1] if "pageSize" in found else None,
+        page=found["page"][1] if "page" in found else None,
+        format=found["format"][1] if "format" in found else None,
+        origin="statement",
+        params=tuple(params),
+        span=Span(type_name.span.start, max(p.span.end for p in params)),
+        filter_span=where[0].value_span if where else None,
+    )
 
 
 def walk(expr: Expr | None) -> Iterator[Expr]:

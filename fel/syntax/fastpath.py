@@ -24,7 +24,7 @@ import re
 from dataclasses import fields
 
 from ..span import Span
-from .ast import And, Comparison, Expr, Name, Number, Or, Param, Query, Sep, Sort, Value
+from .ast import And, Comparison, Expr, Name, Number, Or, Param, Query, Sep, Sort, Value, statement_query
 
 __all__ = ["fast_filter", "fast_statement", "quote_depth"]
 
@@ -113,8 +113,7 @@ def fast_statement(text: str, max_input: int, max_depth: int) -> Query | None:
     if m is None or m.group(1).lower() in _KEYWORDS:
         return None
     type_name = Name(m.group(1), Span(m.start(1), m.end(1)))
-    params = [Param("type", type_name.text, type_name.span, type_name.span, type_name.span)]
-    found: dict = {}
+    clauses: list[tuple[Param, object]] = []
     pos, end = m.end(), len(text)
     while pos < end:
         clause = _CLAUSE.match(text, pos)
@@ -162,21 +161,8 @@ def fast_statement(text: str, max_input: int, max_depth: int) -> Query | None:
             param = Param("pageSize" if word == "limit" else "page", digits, Span(kw_span.start, m.end(1)),
                           kw_span, num_span)
             pos = m.end()
-        params.append(param)
-        found.setdefault("sort" if param.name in ("sortAsc", "sortDesc") else param.name, (param, node))
-    where = found.get("filter")
-    return Query(
-        type=type_name,
-        filter=where[1] if where else None,
-        sort=found["sort"][1] if "sort" in found else None,
-        page_size=found["pageSize"][1] if "pageSize" in found else None,
-        page=found["page"][1] if "page" in found else None,
-        format=found["format"][1] if "format" in found else None,
-        origin="statement",
-        params=tuple(params),
-        span=Span(type_name.span.start, max(p.span.end for p in params)),
-        filter_span=where[0].value_span if where else None,
-    )
+        clauses.append((param, node))
+    return statement_query(type_name, clauses)
 
 
 # ---- node construction --------------------------------------------------------------------

@@ -14,7 +14,8 @@ if TYPE_CHECKING:  # lark is imported only when the grammar is first needed
 
 from ..diagnostics import Diagnostic, FelError, Fix, make
 from ..span import Span
-from .ast import And, Comparison, Expr, Membership, Name, Not, Number, Or, Param, Query, Sep, Sort, Value
+from .ast import (And, Comparison, Expr, Membership, Name, Not, Number, Or, Param, Query, Sep, Sort, Value,
+                  statement_query)
 from .fastpath import fast_filter, fast_statement, quote_depth
 from .grammar import get_lark
 
@@ -129,26 +130,7 @@ class _Build:
 
     def statement(self, c):
         type_name = c[0]
-        params = [Param("type", type_name.text, type_name.span, type_name.span, type_name.span)]
-        found: dict = {}
-        for param, node in c[1:]:
-            params.append(param)
-            slot = "sort" if param.name in ("sortAsc", "sortDesc") else param.name
-            found.setdefault(slot, (param, node))
-        where = found.get("filter")
-        end = max(p.span.end for p in params)
-        return Query(
-            type=type_name,
-            filter=where[1] if where else None,
-            sort=found["sort"][1] if "sort" in found else None,
-            page_size=found["pageSize"][1] if "pageSize" in found else None,
-            page=found["page"][1] if "page" in found else None,
-            format=found["format"][1] if "format" in found else None,
-            origin="statement",
-            params=tuple(params),
-            span=Span(type_name.span.start, end),
-            filter_span=where[0].value_span if where else None,
-        )
+        return statement_query(type_name, c[1:])
 
 
 _BUILD = _Build()
