@@ -134,31 +134,27 @@ def _split_params(text: str, start: int, end: int, remap: Decoded | None) -> lis
     """Split ``text[start:end]`` at ``&`` (or ``&amp;``) into decoded parameters, each with the
     offset map of its decoded value."""
     out: list[tuple[Param, Decoded]] = []
-    pos = start
     pieces: list[tuple[int, int]] = []
+    pos = start
     for m in _SEP.finditer(text, start, end):
         pieces.append((pos, m.start()))
         pos = m.end()
     pieces.append((pos, end))
-
-    def outer(a: int, b: int) -> Span:
-        return Span(a, b) if remap is None else remap.span(a, b)
-
+    outer = Span if remap is None else remap.span
     for a, b in pieces:
         if a == b:
             continue
-        segment = text[a:b]
-        eq = segment.find("=")
+        eq = text.find("=", a, b)
         has_eq = eq >= 0
-        name_end = a + eq if has_eq else b
-        value_start = a + eq + 1 if has_eq else b
-        name = decode(text[a:name_end], a)
+        name_end = eq if has_eq else b
+        value_start = eq + 1 if has_eq else b
+        raw_name = text[a:name_end]
+        name = raw_name if "%" not in raw_name and "+" not in raw_name else decode(raw_name, a).text
         value = _compose(decode(text[value_start:b], value_start), remap)
         if not value.starts:
             at = outer(value_start, value_start).start
             value = Decoded("", (at,), (at,))
-        param = Param(name=name.text, value=value.text, span=outer(a, b), name_span=outer(a, name_end),
-                      value_span=outer(value_start, b), has_equals=has_eq)
+        param = Param(name, value.text, outer(a, b), outer(a, name_end), outer(value_start, b), has_eq)
         out.append((param, value))
     return out
 
