@@ -13,7 +13,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic, Fix, sort_diagnostics
-from .candidate import Candidate
+from .candidate import HOLE, Candidate
 from .classify import Target, classify
 from .config import Settings
 from .extract import extract
@@ -127,6 +127,10 @@ def _to_file(d: Diagnostic, cand: Candidate) -> Diagnostic:
             written = target[1].escape(d.fix.replacement)
             if written is not None:
                 fix = Fix(target[0], written, d.fix.description, d.fix.safe)
+    if HOLE in d.message or (d.hint and HOLE in d.hint):
+        # Interpolated parts (`' + job + '`, `$name`, `{x}`) read as `…` in what the user sees.
+        return dataclasses.replace(d, span=span, fix=fix, message=d.message.replace(HOLE, "…"),
+                                   hint=d.hint.replace(HOLE, "…") if d.hint else d.hint)
     return dataclasses.replace(d, span=span, fix=fix)
 
 
