@@ -45,6 +45,16 @@ def _positive(text: str) -> float:
     return value
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port (0-65535; 0 picks a free one)")
+    return value
+
+
 def _now(text: str):
     from fel.evaluate import parse_datetime
 
@@ -56,7 +66,7 @@ def _now(text: str):
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=9398, help="port (default 9398; 0 picks a free port)")
+    parser.add_argument("--port", type=_port, default=9398, help="port (default 9398; 0 picks a free port)")
     parser.add_argument("--seed", type=int, default=1, help="dataset seed (default 1)")
     parser.add_argument("--scale", type=_positive, default=1.0,
                         help="dataset size factor (default 1: ~60 jobs, ~3,400 job sessions; 35: >100k sessions)")
@@ -117,8 +127,9 @@ def run(args: argparse.Namespace) -> int:
                   session_idle=args.session_idle)
     try:
         em.start()
-    except OSError as exc:
-        print(f"fel serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+    except (OSError, OverflowError) as exc:
+        print(f"fel serve: cannot listen on {args.host}:{args.port}: {getattr(exc, 'strerror', None) or exc}",
+              file=sys.stderr)
         return 2
     done = threading.Event()
 

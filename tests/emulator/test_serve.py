@@ -61,7 +61,7 @@ def test_cli_default_credentials_and_usage_errors():
             proc.wait()
     assert proc.returncode == 0
     for bad in (["--user", "nocolon"], ["--error-rate", "2"], ["--scale", "0"], ["--now", "soon"],
-                ["--json-case", "snake"]):
+                ["--json-case", "snake"], ["--port", "99999"], ["--port", "http"]):
         done = subprocess.run([sys.executable, "-m", "fel", "serve", *bad], capture_output=True, text=True,
                               cwd=ROOT, timeout=30)
         assert done.returncode == 2, bad
