@@ -96,6 +96,8 @@ class Shell(ResultsMixin):
         self.on_connect_done: Callable[[str], None] | None = None
         #: a line that did not compile, offered again at the next prompt for editing
         self.retry_text: str | None = None
+        #: Errors shown so far (a batch run exits 1 when there were any).
+        self.error_count = 0
         self._compile_failed = False
         self._busy = threading.Lock()
 
@@ -174,6 +176,7 @@ class Shell(ResultsMixin):
         self._write(text)
 
     def error(self, text: str) -> None:
+        self.error_count += 1
         self._write(f"\x1b[31m{text}\x1b[0m" if self.color else text)
 
     def show(self, text: str) -> None:

@@ -10,7 +10,10 @@ __all__ = ["main", "run_batch"]
 
 
 def run_batch(shell: Shell, stream: TextIO) -> int:
-    """Execute the lines of a non-terminal stdin (continuation rules as at the prompt)."""
+    """Execute the lines of a non-terminal stdin (continuation rules as at the prompt).
+
+    Exit code 1 when any line was invalid or any error was shown (a failed connection or
+    query), else 0."""
     from .multiline import continues
 
     buffer = ""
@@ -22,7 +25,7 @@ def run_batch(shell: Shell, stream: TextIO) -> int:
                 continue
             line, buffer = buffer, ""
             if not shell.execute(line):
-                return status
+                break
             if shell.retry_text is not None:
                 shell.retry_text = None
                 status = 1
@@ -30,7 +33,7 @@ def run_batch(shell: Shell, stream: TextIO) -> int:
             shell.execute(buffer)
     finally:
         shell.close()
-    return status
+    return 1 if status or shell.error_count else 0
 
 
 def main(args: Any) -> int:
