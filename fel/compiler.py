@@ -11,6 +11,7 @@ every value percent-encoded with only ``A-Z a-z 0-9 - . _ ~`` left raw.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from urllib.parse import quote
@@ -166,4 +167,17 @@ def compile_checked(query: Query, *, base: str | None = None, now: datetime | Cl
     page = query.page.value if query.page is not None else None
     if query.origin == "statement" and page_size is not None and page is None:
         page = 1
-    return CompiledQuery(qtype.name, fmt, flt, sort, page_size, page, base or query.base or DEFAULT_BASE)
+    return CompiledQuery(qtype.name, fmt, flt, sort, page_size, page, base or _input_base(query.base))
+
+
+_ABSOLUTE = re.compile(r"^(https?://[^/?#]+)(/.*)?$", re.IGNORECASE)
+
+
+def _input_base(base: str | None) -> str:
+    """The base of a full input URL (``https://em:9398/api/``, doubled slashes folded); the
+    default for relative input (``/api/query?…``, ``query?…``) and statements."""
+    m = _ABSOLUTE.match(base or "")
+    if m is None:
+        return DEFAULT_BASE
+    path = re.sub(r"/{2,}", "/", m.group(2) or "/")
+    return m.group(1) + path

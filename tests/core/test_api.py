@@ -88,3 +88,10 @@ def test_em_version_string_forms():
     assert not [d for d in fel.check("NasJob", em_version="10") if d.is_error]
     assert [d.code for d in fel.check("NasJob", em_version="v1_4")] == ["FEL104"]
     assert [d.code for d in fel.check("Job", em_version="nope")] == ["FEL001"]
+
+
+def test_compile_base_comes_from_a_full_input_url_only():
+    assert fel.compile("/api/query?type=Job") == "https://localhost:9398/api/query?type=Job"
+    assert fel.compile("query?type=Job") == "https://localhost:9398/api/query?type=Job"
+    assert fel.compile("https://em:9398/api//query?type=Job") == "https://em:9398/api/query?type=Job"
+    assert fel.compile("https://em:9398/api/query?type=Job", base="https://x:1/api") == "https://x:1/api/query?type=Job"
