@@ -11,7 +11,7 @@ literal (for ``--fix``), or that it cannot be.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Sequence
 
 from ..span import Span
 
@@ -166,11 +166,11 @@ class Candidate:
 
     text: str
     base: int | None = None
-    starts: list[int] = field(default_factory=list)
-    ends: list[int] = field(default_factory=list)
-    owner: list[int] = field(default_factory=list)
-    literals: list[Literal] = field(default_factory=list)
-    holes: list[Span] = field(default_factory=list)
+    starts: Sequence[int] = field(default_factory=list)
+    ends: Sequence[int] = field(default_factory=list)
+    owner: Sequence[int] = field(default_factory=list)
+    literals: Sequence[Literal] = field(default_factory=list)
+    holes: Sequence[Span] = field(default_factory=list)
     quoting: Quoting = PLAIN
     #: "line" (a plain-file line: always linted), "literal" (linted if it looks like EM),
     #: "params" (parameters assembled from a dict/list), "comment" (URL found in a comment).

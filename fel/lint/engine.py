@@ -13,10 +13,11 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic, Fix, sort_diagnostics
-from .candidate import HOLE, Candidate
+from ..span import Span
+from .candidate import HOLE, PLAIN, Candidate
 from .classify import Target, classify
 from .config import Settings
-from .extract import extract
+from .extract import extract, iter_plain_lines
 from .languages import language_for
 from .noqa import Suppressor
 from .rules_url import url_rules
@@ -119,19 +120,39 @@ def _split_lines(cands: list[Candidate]):
 
 
 def _to_file(d: Diagnostic, cand: Candidate) -> Diagnostic:
-    span = cand.file_span(d.span)
-    fix = None
-    if d.fix is not None:
-        target = cand.fix_target(d.fix.span)
-        if target is not None:
-            written = target[1].escape(d.fix.replacement)
-            if written is not None:
-                fix = Fix(target[0], written, d.fix.description, d.fix.safe)
-    if HOLE in d.message or (d.hint and HOLE in d.hint):
+    base = cand.base
+    fix = d.fix
+    if base is not None:
+        # A plain line: the mapping is a constant shift and replacements are written as is.
+        span = Span(d.span.start + base, d.span.end + base)
+        if fix is not None:
+            written = cand.quoting.escape(fix.replacement)
+            fix = None if written is None else Fix(Span(fix.span.start + base, fix.span.end + base), written,
+                                                   fix.description, fix.safe)
+    else:
+        span = cand.file_span(d.span)
+        if fix is not None:
+            target = cand.fix_target(fix.span)
+            fix = None
+            if target is not None:
+                written = target[1].escape(d.fix.replacement)
+                if written is not None:
+                    fix = Fix(target[0], written, d.fix.description, d.fix.safe)
+    message, hint = d.message, d.hint
+    if HOLE in message or (hint and HOLE in hint):
         # Interpolated parts (`' + job + '`, `$name`, `{x}`) read as `…` in what the user sees.
-        return dataclasses.replace(d, span=span, fix=fix, message=d.message.replace(HOLE, "…"),
-                                   hint=d.hint.replace(HOLE, "…") if d.hint else d.hint)
-    return dataclasses.replace(d, span=span, fix=fix)
+        message = message.replace(HOLE, "…")
+        hint = hint.replace(HOLE, "…") if hint else hint
+    return Diagnostic(d.code, d.name, d.severity, message, span, hint, fix, d.expected)
+
+
+def _shift(d: Diagnostic, delta: int) -> Diagnostic:
+    """``d`` moved by ``delta`` characters (span and fix)."""
+    fix = d.fix
+    if fix is not None:
+        fix = Fix(Span(fix.span.start + delta, fix.span.end + delta), fix.replacement, fix.description, fix.safe)
+    return Diagnostic(d.code, d.name, d.severity, d.message, Span(d.span.start + delta, d.span.end + delta),
+                      d.hint, fix, d.expected)
 
 
 class _Lines:
@@ -159,27 +180,47 @@ def lint_text(source: str, *, path: str | None = None, language: str | None = No
         language = language_for(path, first)
     enabled = settings.enabled_for(path)
     comment_spans: list[tuple[int, int]] = []
-    cands = extract(source, language, comments=settings.comments, comment_spans=comment_spans)
-    lines = _Lines(source)
-    noqa = Suppressor(source, comment_spans)
+    noqa = Suppressor(source, None)
+    if language == "plain" and not noqa.directives:
+        # Lines are linted as they are read: no candidate outlives its line.
+        cands = iter_plain_lines(source)
+    else:
+        cands = _split_lines(extract(source, language, comments=settings.comments, comment_spans=comment_spans))
+        noqa.restrict(source, comment_spans)
+    lines = _Lines(source) if noqa.directives else None
     out: list[Diagnostic] = []
     em = settings.em_version
-    memo: dict[tuple, list[Diagnostic]] = {}  # scripts repeat the same query string
-    for cand in _split_lines(cands):
-        key = (cand.text, tuple(cand.holes), cand.origin, cand.endpoint)
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = lint_candidate(cand, em)
-        if not found:
+    memo: dict = {}  # scripts repeat the same query string
+    shifted: dict[str, tuple[int, tuple[Diagnostic, ...]]] = {}  # the same for plain lines
+    for cand in cands:
+        base = cand.base
+        if base is not None and not cand.holes and cand.endpoint is None and cand.origin == "line" \
+                and cand.quoting is PLAIN:
+            # A plain line: its findings in the file are those of an earlier, identical line
+            # moved by the distance between the two (kept once: no copy in line coordinates).
+            seen = shifted.get(cand.text)
+            if seen is None:
+                fds = tuple(_to_file(d, cand) for d in lint_candidate(cand, em) if d.code in enabled)
+                shifted[cand.text] = (base, fds)
+            elif seen[0] == base:
+                fds = seen[1]
+            else:
+                fds = tuple(_shift(d, base - seen[0]) for d in seen[1])
+        else:
+            key = (cand.text, tuple(cand.holes), cand.origin, cand.endpoint)
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = lint_candidate(cand, em)
+            fds = tuple(_to_file(d, cand) for d in found if d.code in enabled)
+        if not fds:
+            continue
+        if lines is None:
+            out.extend(fds)
             continue
         extra = tuple(lines.line(o) for o in cand.noqa_offsets)
-        for d in found:
-            if d.code not in enabled:
-                continue
-            fd = _to_file(d, cand)
-            if noqa.directives and noqa.suppressed(fd, (lines.line(fd.span.start), *extra)):
-                continue
-            out.append(fd)
+        for fd in fds:
+            if not noqa.suppressed(fd, (lines.line(fd.span.start), *extra)):
+                out.append(fd)
     if noqa.directives:
         out.extend(u for u in noqa.unused(lambda c: c in enabled) if u.code in enabled)
     return LintResult(path, source, sort_diagnostics(out), language)

@@ -8,6 +8,7 @@ position-exact and robust (it never raises on any text).
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 from .assemble import assemble
 from .candidate import Candidate, PLAIN
@@ -15,7 +16,7 @@ from .languages import LANGUAGES, fence_language
 from .lex_data import Segments, lex_markdown, lex_yaml
 from .lexbase import Comment, Lexed, plain_literal
 
-__all__ = ["extract", "lex", "find_urls", "plain_lines"]
+__all__ = ["extract", "lex", "find_urls", "plain_lines", "iter_plain_lines"]
 
 #: Where a URL or query starts in free text (comments, prose).
 _URL_ANCHOR = re.compile(
@@ -145,26 +146,30 @@ def extract(text: str, language: str, *, comments: bool = True,
 def plain_lines(text: str, comment_spans: list[tuple[int, int]] | None = None) -> list[Candidate]:
     """One candidate per non-blank, non-comment line (``#`` at the start, or after a blank
     outside double quotes)."""
-    out: list[Candidate] = []
+    return list(iter_plain_lines(text, comment_spans))
+
+
+def iter_plain_lines(text: str, comment_spans: list[tuple[int, int]] | None = None) -> Iterator[Candidate]:
+    """:func:`plain_lines` one at a time (``comment_spans`` grows as lines are read)."""
     pos = 0
     for line in text.splitlines(keepends=True):
         start = pos
         pos += len(line)
         body = line.rstrip("\r\n")
         stripped = body.lstrip()
-        if not stripped or stripped.startswith("#"):
+        if not stripped or stripped[0] == "#":
             if stripped and comment_spans is not None:
                 comment_spans.append((start, start + len(body)))
             continue
         lead = len(body) - len(stripped)
-        end = _line_comment(body)
+        end = _line_comment(body) if "#" in body else len(body)
         if end < len(body) and comment_spans is not None:
             comment_spans.append((start + end, start + len(body)))
         content = body[lead:end].rstrip()
         if not content:
             continue
-        out.append(Candidate(content, base=start + lead, origin="line", noqa_offsets=(start,)))
-    return out
+        # A plain line maps to the file by a constant shift: no per-character tables.
+        yield Candidate(content, start + lead, (), (), (), (), (), PLAIN, "line", (start,))
 
 
 def _line_comment(body: str) -> int:

@@ -67,10 +67,15 @@ class Suppressor:
     def __init__(self, source: str, comments: list[tuple[int, int]] | None = None) -> None:
         """``comments``: file spans of the comments; directives elsewhere (in strings, in
         prose) are not directives. None accepts them anywhere."""
-        found = find_directives(source)
-        if comments is not None and found:
-            found = {line: d for line, d in found.items() if _in_comment(source, d.span.start, comments)}
-        self.directives = found
+        self.directives = find_directives(source)
+        if comments is not None:
+            self.restrict(source, comments)
+
+    def restrict(self, source: str, comments: list[tuple[int, int]]) -> None:
+        """Keep only the directives that sit in one of ``comments`` (file spans)."""
+        if self.directives:
+            self.directives = {line: d for line, d in self.directives.items()
+                               if _in_comment(source, d.span.start, comments)}
 
     def suppressed(self, diag: Diagnostic, lines: tuple[int, ...]) -> bool:
         """Whether a directive on any of ``lines`` covers ``diag`` (marks it used)."""
