@@ -38,6 +38,18 @@ def analyse(text: str, *, type: str | None = None, em_version: str | None = None
         if hit is not None:
             _cache.move_to_end(key)
             return hit
+    result = read_and_check(text, type=type, em_version=em_version)
+    with _lock:
+        _cache[key] = result
+        if len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return result
+
+
+def read_and_check(text: str, *, type: str | None = None,
+                   em_version: str | None = None) -> tuple[Reading, list[Diagnostic]]:
+    """:func:`analyse` without its cache, for callers that see each text once (``fel lint``
+    remembers its own results): nothing is kept alive after the call."""
     try:
         version = resolve_version(em_version)
         bad_version = None
@@ -47,12 +59,7 @@ def analyse(text: str, *, type: str | None = None, em_version: str | None = None
     diags = check_reading(reading, em_version=version)
     if bad_version is not None:
         diags = [bad_version, *diags]
-    result = (reading, diags)
-    with _lock:
-        _cache[key] = result
-        if len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return result
+    return reading, diags
 
 
 def parse(text: str, *, type: str | None = None) -> Query:

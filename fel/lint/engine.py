@@ -41,8 +41,10 @@ class LintResult:
 
 
 def _check(text: str, em_version: str | None) -> list[Diagnostic]:
-    from ..api import check
-    return check(text, em_version=em_version)
+    # Not fel.check: its cache (for the REPL's keystrokes) would only keep each query's tree
+    # alive a while longer here, where every distinct text is checked once per file.
+    from ..api import read_and_check
+    return read_and_check(text, em_version=em_version)[1]
 
 
 def _param_level_hole(text: str, t: Target, cand: Candidate) -> bool:
