@@ -12,7 +12,7 @@ import dataclasses
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from ..diagnostics import Diagnostic, Fix, sort_diagnostics
+from ..diagnostics import Diagnostic, Fix, Severity
 from ..span import Span
 from .candidate import HOLE, PLAIN, Candidate
 from .classify import Target, classify
@@ -129,8 +129,9 @@ def _to_file(d: Diagnostic, cand: Candidate) -> Diagnostic:
         span = Span(d.span.start + base, d.span.end + base)
         if fix is not None:
             written = cand.quoting.escape(fix.replacement)
-            fix = None if written is None else Fix(Span(fix.span.start + base, fix.span.end + base), written,
-                                                   fix.description, fix.safe)
+            fix = None if written is None else Fix(
+                span if fix.span == d.span else Span(fix.span.start + base, fix.span.end + base), written,
+                fix.description, fix.safe)
     else:
         span = cand.file_span(d.span)
         if fix is not None:
@@ -150,11 +151,12 @@ def _to_file(d: Diagnostic, cand: Candidate) -> Diagnostic:
 
 def _shift(d: Diagnostic, delta: int) -> Diagnostic:
     """``d`` moved by ``delta`` characters (span and fix)."""
+    span = Span(d.span.start + delta, d.span.end + delta)
     fix = d.fix
     if fix is not None:
-        fix = Fix(Span(fix.span.start + delta, fix.span.end + delta), fix.replacement, fix.description, fix.safe)
-    return Diagnostic(d.code, d.name, d.severity, d.message, Span(d.span.start + delta, d.span.end + delta),
-                      d.hint, fix, d.expected)
+        fix = Fix(span if fix.span == d.span else Span(fix.span.start + delta, fix.span.end + delta),
+                  fix.replacement, fix.description, fix.safe)
+    return Diagnostic(d.code, d.name, d.severity, d.message, span, d.hint, fix, d.expected)
 
 
 class _Lines:
@@ -193,7 +195,8 @@ def lint_text(source: str, *, path: str | None = None, language: str | None = No
     out: list[Diagnostic] = []
     em = settings.em_version
     memo: dict = {}  # scripts repeat the same query string
-    shifted: dict[str, tuple[int, tuple[Diagnostic, ...]]] = {}  # the same for plain lines
+    #: The same for plain lines: text -> () (no findings) or (file offset, *findings in the file).
+    shifted: dict[str, tuple] = {}
     for cand in cands:
         base = cand.base
         if base is not None and not cand.holes and cand.endpoint is None and cand.origin == "line" \
@@ -202,12 +205,13 @@ def lint_text(source: str, *, path: str | None = None, language: str | None = No
             # moved by the distance between the two (kept once: no copy in line coordinates).
             seen = shifted.get(cand.text)
             if seen is None:
-                fds = tuple(_to_file(d, cand) for d in lint_candidate(cand, em) if d.code in enabled)
-                shifted[cand.text] = (base, fds)
-            elif seen[0] == base:
-                fds = seen[1]
+                fds = tuple([_to_file(d, cand) for d in lint_candidate(cand, em) if d.code in enabled])
+                shifted[cand.text] = (base, *fds) if fds else ()
+            elif not seen:
+                continue
             else:
-                fds = tuple(_shift(d, base - seen[0]) for d in seen[1])
+                delta = base - seen[0]
+                fds = tuple([_shift(d, delta) for d in seen[1:]]) if delta else seen[1:]
         else:
             key = (cand.text, tuple(cand.holes), cand.origin, cand.endpoint)
             found = memo.get(key)
@@ -225,7 +229,30 @@ def lint_text(source: str, *, path: str | None = None, language: str | None = No
                 out.append(fd)
     if noqa.directives:
         out.extend(u for u in noqa.unused(lambda c: c in enabled) if u.code in enabled)
-    return LintResult(path, source, sort_diagnostics(out), language)
+    return LintResult(path, source, _sorted(out), language)
+
+
+_RANK = {s: s.rank for s in Severity}
+
+
+def _sorted(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """:func:`fel.diagnostics.sort_diagnostics` (same order, same duplicates removed), for
+    files with many findings: duplicates share their start, so only the findings at one
+    position are remembered at a time."""
+    rank = _RANK
+    diags.sort(key=lambda d: (d.span.start, -rank[d.severity], d.code, d.span.end))
+    out: list[Diagnostic] = []
+    at = -1
+    seen: set = set()
+    for d in diags:
+        if d.span.start != at:
+            at = d.span.start
+            seen.clear()
+        key = (d.code, d.span, d.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
 
 
 def _all_codes() -> set[str]:
