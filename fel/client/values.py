@@ -27,6 +27,8 @@ _DATETIME = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?"
     r"(Z|[+-][0-9]{2}:?[0-9]{2})\Z"
 )
+#: ``YYYY-MM-DDTHH:MM:SS[.f]Z``, the form EM writes: a subset of what :func:`_utc_shape` accepts.
+_UTC = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?Z\Z")
 
 
 def _fromiso_handles_z() -> bool:
@@ -38,6 +40,9 @@ def _fromiso_handles_z() -> bool:
 
 _FAST = _fromiso_handles_z()
 _fromiso = datetime.fromisoformat
+_UTC_match = _UTC.match
+#: Integer texts met by :func:`coerce_text` -> their value (counters and percentages repeat).
+_NUMBERS: dict[str, int] = {}
 
 
 def _utc_shape(text: str) -> bool:
@@ -95,8 +100,14 @@ def coerce_text(text: str, kind: str | None = None) -> Any:
         if c == "f" and text == "false":
             return False
         if c.isdigit() or c == "-":
+            number = _NUMBERS.get(text)
+            if number is not None:
+                return number
             if _INT.match(text):
-                return int(text)
+                number = int(text)
+                if len(_NUMBERS) < 4096:  # bounded: only repeated small texts pay off
+                    _NUMBERS[text] = number
+                return number
             if len(text) >= 20 and text[4:5] == "-":
                 dt = parse_datetime(text)
                 if dt is not None:
@@ -109,6 +120,11 @@ def coerce_text(text: str, kind: str | None = None) -> Any:
 
 
 def text_to_datetime(text: str) -> Any:
+    if _FAST and _UTC_match(text):  # the common case, as parse_datetime would take it
+        try:
+            return _fromiso(text)
+        except ValueError:
+            return text
     dt = parse_datetime(text)
     return text if dt is None else dt
 

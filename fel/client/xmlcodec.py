@@ -85,11 +85,13 @@ def local_name(tag: Any) -> str:
 
 
 def links_from_xml(el: Any) -> tuple[Link, ...]:
-    return tuple([Link(link.get("Rel"), link.get("Href"), link.get("Type"), link.get("Name")) for link in el])
+    """The :class:`Link` records of a ``<Links>`` element, in document order."""
+    return tuple([Link(get("Rel"), get("Href"), get("Type"), get("Name")) for get in [link.get for link in el[:]]])
 
 
 def _attributes(el: Any) -> dict[str, str]:
-    attrs = dict(el.attrib)
+    """The root attributes of ``el``: namespaced ones by local name, ``xsi:``/``xml:`` ones dropped."""
+    attrs = dict(el.items())  # one call into lxml (``dict(el.attrib)`` looks every key up again)
     for k in attrs:
         if k[0] == "{":
             return {k.rpartition("}")[2]: v for k, v in attrs.items() if not k.startswith("{http://www.w3.org/")}
@@ -136,12 +138,42 @@ class _Repeated(list):
     """A list made from repeated elements (distinguishes it from a value that is a list)."""
 
 
+#: Marker of a ``Links`` child in a decoding plan (a converter slot can never hold it).
+_LINKS: Any = object()
+#: Marker of a child that is not an element (a plan maps its tag to this).
+_SKIP: Any = (None, None)
+
+
 @lru_cache(maxsize=256)
 def _converters_for(type_name: str | None) -> dict[str, Any]:
     """Element name -> converter (None: keep the text) for the fields the schema knows."""
     from .decode import hints_for
 
     return {name: CONVERTERS.get(kind) for name, kind in hints_for(type_name).items()}
+
+
+@lru_cache(maxsize=256)
+def _plan_for(type_name: str | None) -> dict[Any, tuple[Any, Any]]:
+    """A decoding plan for entities of ``type_name``: child tag as lxml spells it
+    (``{namespace}Name``) -> (field name, converter), filled as tags are met. The converter is
+    ``coerce_text`` for elements the schema does not know (typed by form), None for the
+    schema's string kinds (the text is kept), :data:`_LINKS` for ``Links``."""
+    return {}
+
+
+def _learn(plan: dict[Any, tuple[Any, Any]], tag: Any, type_name: str | None) -> tuple[Any, Any]:
+    """The plan step for ``tag``, remembered for short tags while the plan is small (bounded:
+    hostile bodies may send endless distinct types and tags)."""
+    name = local_name(tag)
+    if not name:
+        step = _SKIP
+    elif name == "Links":
+        step = (name, _LINKS)
+    else:
+        step = (name, _converters_for(type_name).get(name, coerce_text))
+    if len(plan) < 256 and (not isinstance(tag, str) or len(tag) <= 200):
+        plan[tag] = step
+    return step
 
 
 class XmlEntity(Entity):
@@ -160,7 +192,9 @@ class XmlEntity(Entity):
         if el is None:
             return
         self._attributes, self._fields, self._lazy_links = _decode_entity(el)
-        self._element = local_name(el.tag)
+        tag = el.tag
+        name = _local_cache.get(tag)
+        self._element = local_name(tag) if name is None else name
         self._lazy = None
 
     def _load_links(self) -> None:
@@ -176,34 +210,37 @@ def entity_from_xml(el: Any, kind: str, hints_for: Callable[[str | None], dict[s
 
 
 def _decode_entity(el: Any) -> tuple[dict[str, str], dict[str, Any], Any]:
-    """(attributes, fields, the ``Links`` element or None) of an entity element."""
+    """(attributes, fields, the ``Links`` element or None) of an entity element.
+
+    Each child costs one plan lookup by its qualified tag (no local-name split): the plan of
+    the entity's type gives the field name and how to type the text."""
     attrs = _attributes(el)
-    convs = _converters_for(attrs.get("Type"))
+    type_name = attrs.get("Type")
+    plan = _plan_for(type_name)
+    by_form = coerce_text
     fields: dict[str, Any] = {}
     links = None
-    cache = _local_cache
     repeated = False
-    by_form = coerce_text
-    for child in el:
-        name = cache.get(child.tag)
-        if name is None:
-            name = local_name(child.tag)
-            if not name:
+    for child in el[:]:  # one call into lxml for the list of children
+        tag = child.tag
+        try:
+            name, conv = plan[tag]
+        except KeyError:
+            name, conv = _learn(plan, tag, type_name)
+        if conv is None:  # a string kind of the schema, or not an element
+            if name is None:
                 continue
-        if name == "Links":
+            value = generic_value(child) if len(child) else child.text  # empty or xsi:nil: None
+        elif conv is _LINKS:
             links = child
             continue
-        conv = convs.get(name, by_form)
-        if len(child):
+        elif len(child):
             value = generic_value(child)
         elif conv is by_form:  # an element the schema does not know: it may carry attributes
             value = generic_value(child) if child.attrib else by_form(child.text or "")  # "" -> None
         else:
             text = child.text
-            if text is None:
-                value = None  # empty or xsi:nil: no value
-            else:
-                value = text if conv is None else conv(text)
+            value = None if text is None else conv(text)
         if name in fields:
             _put(fields, name, value)
             repeated = True

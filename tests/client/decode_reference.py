@@ -1,0 +1,137 @@
+"""The XML entity decoder as it was before the speed work (commit b6c5772), kept as an oracle.
+
+:mod:`fel.client.xmlcodec` now decodes with per-type plans keyed by qualified tag and
+:mod:`fel.client.values` has fast paths; ``test_decode_equivalence.py`` checks that both give
+exactly the same attributes, fields (values *and* types), links and element name as this
+straightforward version on generated entities.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from fel.client.decode import hints_for
+from fel.client.entity import Link
+from fel.client.values import _INT, _PLAIN_DECIMAL, parse_datetime, text_to_bool, text_to_decimal, text_to_int
+
+_XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
+
+
+def local_name(tag: Any) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def coerce_text(text: str, kind: str | None = None) -> Any:
+    if not text:
+        return None
+    if kind is None:
+        c = text[0]
+        if c == "t" and text == "true":
+            return True
+        if c == "f" and text == "false":
+            return False
+        if c.isdigit() or c == "-":
+            if _INT.match(text):
+                return int(text)
+            if len(text) >= 20 and text[4:5] == "-":
+                dt = parse_datetime(text)
+                if dt is not None:
+                    return dt
+            elif _PLAIN_DECIMAL.match(text):
+                return float(text)
+        return text
+    convert = CONVERTERS.get(kind)
+    return text if convert is None else convert(text)
+
+
+def text_to_datetime(text: str) -> Any:
+    dt = parse_datetime(text)
+    return text if dt is None else dt
+
+
+CONVERTERS: dict[str | None, Any] = {
+    "datetime": text_to_datetime, "integer": text_to_int, "boolean": text_to_bool, "decimal": text_to_decimal,
+}
+
+
+def links_from_xml(el: Any) -> tuple[Link, ...]:
+    return tuple([Link(link.get("Rel"), link.get("Href"), link.get("Type"), link.get("Name")) for link in el])
+
+
+def attributes(el: Any) -> dict[str, str]:
+    attrs = dict(el.attrib)
+    for k in attrs:
+        if k[0] == "{":
+            return {k.rpartition("}")[2]: v for k, v in attrs.items() if not k.startswith("{http://www.w3.org/")}
+    return attrs
+
+
+def generic_value(el: Any) -> Any:
+    attrib = el.attrib
+    if len(el) == 0 and not attrib:
+        text = el.text
+        return None if text is None else coerce_text(text)
+    if attrib.get(_XSI_NIL) == "true":
+        return None
+    out: dict[str, Any] = {}
+    for k, v in attrib.items():
+        if k[0] == "{":
+            continue
+        out[k] = coerce_text(v)
+    for child in el:
+        name = local_name(child.tag)
+        if not name:
+            continue
+        _put(out, name, generic_value(child))
+    if len(el) == 0 and el.text is not None and el.text.strip():
+        out["Value"] = coerce_text(el.text)
+    return out
+
+
+def _put(out: dict[str, Any], name: str, value: Any) -> None:
+    if name in out:
+        prev = out[name]
+        if isinstance(prev, _Repeated):
+            prev.append(value)
+        else:
+            out[name] = _Repeated((prev, value))
+    else:
+        out[name] = value
+
+
+class _Repeated(list):
+    pass
+
+
+def decode_entity(el: Any) -> tuple[dict[str, str], dict[str, Any], tuple[Link, ...], str]:
+    """(attributes, fields, links, element name) of an entity element, the old way."""
+    attrs = attributes(el)
+    convs = {name: CONVERTERS.get(kind) for name, kind in hints_for(attrs.get("Type")).items()}
+    fields: dict[str, Any] = {}
+    links: tuple[Link, ...] = ()
+    repeated = False
+    by_form = coerce_text
+    for child in el:
+        name = local_name(child.tag)
+        if not name:
+            continue
+        if name == "Links":
+            links = links_from_xml(child)
+            continue
+        conv = convs.get(name, by_form)
+        if len(child):
+            value = generic_value(child)
+        elif conv is by_form:
+            value = generic_value(child) if child.attrib else by_form(child.text or "")
+        else:
+            text = child.text
+            value = None if text is None else (text if conv is None else conv(text))
+        if name in fields:
+            _put(fields, name, value)
+            repeated = True
+        else:
+            fields[name] = value
+    if repeated:
+        for key, value in fields.items():
+            if isinstance(value, _Repeated):
+                fields[key] = list(value)
+    return attrs, fields, links, local_name(el.tag)
