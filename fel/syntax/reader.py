@@ -103,50 +103,51 @@ def _number(value: str, span: Span) -> Number:
     return Number(n, value, span)
 
 
+#: The parameters a query takes its parts from ("sort" for either sortAsc or sortDesc).
+_PART_OF = {low: ("sort" if canon in ("sortAsc", "sortDesc") else canon) for low, canon in KNOWN_PARAMS.items()}
+
+
 def _read_url(text: str, type_hint: str | None) -> Reading:
     parts, decoded = split_url(text)
     diags: list[Diagnostic] = []
-    first: dict[str, int] = {}
-    for i, p in enumerate(parts.params):
-        key = KNOWN_PARAMS.get(p.name.lower())
-        if key is not None:
-            first.setdefault("sort" if key in ("sortAsc", "sortDesc") else key, i)
+    params = parts.params
+    first: dict[str, int] = {}  # part -> index of the first parameter giving it
+    part_of = _PART_OF
+    for i, p in enumerate(params):
+        key = part_of.get(p.name.lower())
+        if key is not None and key not in first:
+            first[key] = i
+    get = first.get
 
-    def param(key: str):
-        i = first.get(key)
-        return (None, None) if i is None else (parts.params[i], decoded[i])
-
-    tparam, _ = param("type")
-    qtype = Name(tparam.value, tparam.value_span) if tparam is not None else (
-        Name(type_hint, Span(0, 0)) if type_hint else None)
-    fparam, fdec = param("filter")
+    i = get("type")
+    if i is not None:
+        tparam = params[i]
+        qtype = Name(tparam.value, tparam.value_span)
+    else:
+        qtype = Name(type_hint, Span(0, 0)) if type_hint else None
     expr = None
     filter_span = None
-    if fparam is not None and fparam.value.strip():
-        filter_span = fparam.value_span
-        expr, fdiags = _parse_decoded_filter(fdec)
-        diags.extend(fdiags)
-    sparam, _ = param("sort")
+    i = get("filter")
+    if i is not None:
+        fparam = params[i]
+        if fparam.value.strip():
+            filter_span = fparam.value_span
+            expr, fdiags = _parse_decoded_filter(decoded[i])
+            if fdiags:
+                diags.extend(fdiags)
     sort = None
-    if sparam is not None:
+    i = get("sort")
+    if i is not None:
+        sparam = params[i]
         sort = Sort(Name(sparam.value, sparam.value_span), sparam.name.lower() == "sortdesc", sparam.span)
-    psize, _ = param("pageSize")
-    page, _ = param("page")
-    fmt, _ = param("format")
-    query = Query(
-        type=qtype,
-        filter=expr,
-        sort=sort,
-        page_size=_number(psize.value, psize.value_span) if psize is not None else None,
-        page=_number(page.value, page.value_span) if page is not None else None,
-        format=Name(fmt.value, fmt.value_span) if fmt is not None else None,
-        origin="url",
-        params=parts.params,
-        path=parts.path,
-        base=parts.base,
-        span=Span(len(text) - len(text.lstrip()), len(text.rstrip())),
-        filter_span=filter_span,
-    )
+    i = get("pageSize")
+    page_size = None if i is None else _number(params[i].value, params[i].value_span)
+    i = get("page")
+    page = None if i is None else _number(params[i].value, params[i].value_span)
+    i = get("format")
+    fmt = None if i is None else Name(params[i].value, params[i].value_span)
+    query = Query(qtype, expr, sort, page_size, page, fmt, "url", params, parts.path, parts.base,
+                  Span(len(text) - len(text.lstrip()), len(text.rstrip())), filter_span)
     return Reading(text, "url", query, diags, parts)
 
 
