@@ -27,6 +27,11 @@ _TRAIL = ".,;:!?)]}'"
 _AFTER_HOLE = re.compile(r"(?i)[\w./-]*(?:\?|%3f)|/")
 _BARE = re.compile(r"(?i)\??" + _PARAMS + r"=(?!=)")
 _QUERY_SEG = re.compile(r"(?i)(?:/api)?/?query(?=%3f|/?$)")
+_ENC_QUERY = re.compile(r"(?i)query%3f")
+_PARAM_SEP = re.compile(r"&amp;|&")
+_ENDPOINT_ONLY = re.compile(r"(?i)(?:query|querysvc|lookup|lookupsvc)/?(?:\?\s*)?$")
+_VERSION_SEG = re.compile(r"v\d+")
+_ID_SEG = re.compile(r"[0-9a-f-]{36}")
 
 
 def _collections() -> dict[str, str]:
@@ -61,7 +66,7 @@ class Target:
             return []
         out = []
         pos = self.query.start
-        for piece in re.split(r"&amp;|&", text[self.query.start:self.query.end]):
+        for piece in _PARAM_SEP.split(text[self.query.start:self.query.end]):
             if piece:
                 name, eq, value = piece.partition("=")
                 ns = Span(pos, pos + len(name))
@@ -134,7 +139,7 @@ def classify(cand: Candidate) -> Target | None:
         return t
     q = rest.find("?")
     if q < 0:
-        enc = re.search(r"(?i)query%3f", rest)
+        enc = _ENC_QUERY.search(rest)
         if enc is not None:
             return Target("query", Span(s, e), Span(at, e), None, scheme, port,
                           check_start=at + _last_query_seg(rest[:enc.end() - 3]))
@@ -143,7 +148,7 @@ def classify(cand: Candidate) -> Target | None:
         path = Span(at, at + q)
         query = Span(at + q + 1, e)
     if cand.origin != "line" and (query is None or not text[query.start:query.end].strip()) \
-            and re.search(r"(?i)(?:query|querysvc|lookup|lookupsvc)/?(?:\?\s*)?$", text[at:e]):
+            and _ENDPOINT_ONLY.search(text, at, e):
         return None  # the endpoint named in passing (``/api/query``, ``query?``), not a query
     ptext = text[path.start:path.end]
     kind = _path_kind(ptext, port is not None and text[port.start:port.end] in EM_PORTS, scheme is not None,
@@ -198,13 +203,13 @@ def _path_kind(ptext: str, em_port: bool, has_origin: bool, origin: str) -> str 
     if "api" in segs:
         i = segs.index("api")
         nxt = segs[i + 1] if i + 1 < len(segs) else ""
-        if nxt in ("v1", "oauth2", "token") or re.fullmatch(r"v\d+", nxt or "-"):
+        if nxt in ("v1", "oauth2", "token") or _VERSION_SEG.fullmatch(nxt or "-"):
             return "vbr"
         return "resource"
     if em_port:
         return "resource"
     if not COLLECTIONS:
         COLLECTIONS.update(_collections())
-    if "/".join(s for s in segs if not re.fullmatch(r"[0-9a-f-]{36}", s)) in COLLECTIONS and origin != "comment":
+    if "/".join(s for s in segs if not _ID_SEG.fullmatch(s)) in COLLECTIONS and origin != "comment":
         return "resource"
     return None

@@ -8,7 +8,6 @@ rule selection and ``fel: noqa`` directives.
 """
 from __future__ import annotations
 
-import dataclasses
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -40,11 +39,17 @@ class LintResult:
     language: str
 
 
+_read_and_check = None
+
+
 def _check(text: str, em_version: str | None) -> list[Diagnostic]:
     # Not fel.check: its cache (for the REPL's keystrokes) would only keep each query's tree
     # alive a while longer here, where every distinct text is checked once per file.
-    from ..api import read_and_check
-    return read_and_check(text, em_version=em_version)[1]
+    global _read_and_check
+    if _read_and_check is None:
+        from ..api import read_and_check
+        _read_and_check = read_and_check
+    return _read_and_check(text, em_version=em_version)[1]
 
 
 def _param_level_hole(text: str, t: Target, cand: Candidate) -> bool:
@@ -80,10 +85,7 @@ def lint_candidate(cand: Candidate, em_version: str | None = None) -> list[Diagn
             if d.code in _ENDPOINT_CODES and t.kind == "query":
                 continue
             if start:
-                fix = d.fix
-                if fix is not None:
-                    fix = Fix(fix.span.shift(start), fix.replacement, fix.description, fix.safe)
-                d = dataclasses.replace(d, span=d.span.shift(start), fix=fix)
+                d = _shift(d, start)
             diags.append(d)
     bare = t.kind == "query" and _partial(cand, t)
     if not cand.holes and not bare:

@@ -27,6 +27,8 @@ LINT_RULES = tuple(codes.RULES[c] for c in (
 _LOOKUP_PARAMS = {"host": "host", "name": "name", "type": "type", "hierarchyref": "hierarchyRef"}
 _GUID = re.compile(r"(?i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _BIG_COLLECTIONS = re.compile(r"(Session|TaskSession|RestorePoint|ReplicaPoint|BackupFile)$")
+_DOUBLE_SLASH = re.compile(r"(?<!:)//+")
+_SVC_ROOT = re.compile(r"(?i)(query|lookup)svc/?$")
 
 
 def _older_than_10(em_version: str | None) -> bool:
@@ -46,12 +48,12 @@ def url_rules(text: str, t: Target, em_version: str | None = None) -> list[Diagn
         return out
     _origin_rules(text, t, em_version, out)
     ptext = text[t.path.start:t.path.end]
-    for m in re.finditer(r"(?<!:)//+", ptext):
+    for m in _DOUBLE_SLASH.finditer(ptext):
         span = Span(t.path.start + m.start(), t.path.start + m.end())
         out.append(make("FEL410", span, "empty path segment `//`",
                         hint="does the base URL already end in `/`?", fix=Fix(span, "/", "collapse to one `/`")))
     if t.kind in ("querysvc", "lookupsvc") and t.query is not None and t.query.end > t.query.start:
-        m = re.search(r"(?i)(query|lookup)svc/?$", ptext)
+        m = _SVC_ROOT.search(ptext)
         if m:
             span = Span(t.path.start + m.start(), t.path.start + m.end())
             target = m.group(1).lower()
