@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from ..diagnostics import Diagnostic, Fix, Severity
+from ..diagnostics import Diagnostic, Fix
 from ..span import Span
 from .candidate import HOLE, PLAIN, Candidate
 from .classify import Target, classify
@@ -231,30 +231,8 @@ def lint_text(source: str, *, path: str | None = None, language: str | None = No
                 out.append(fd)
     if noqa.directives:
         out.extend(u for u in noqa.unused(lambda c: c in enabled) if u.code in enabled)
-    return LintResult(path, source, _sorted(out), language)
-
-
-_RANK = {s: s.rank for s in Severity}
-
-
-def _sorted(diags: list[Diagnostic]) -> list[Diagnostic]:
-    """:func:`fel.diagnostics.sort_diagnostics` (same order, same duplicates removed), for
-    files with many findings: duplicates share their start, so only the findings at one
-    position are remembered at a time."""
-    rank = _RANK
-    diags.sort(key=lambda d: (d.span.start, -rank[d.severity], d.code, d.span.end))
-    out: list[Diagnostic] = []
-    at = -1
-    seen: set = set()
-    for d in diags:
-        if d.span.start != at:
-            at = d.span.start
-            seen.clear()
-        key = (d.code, d.span, d.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(d)
-    return out
+    from ..checker import sort_findings
+    return LintResult(path, source, sort_findings(out), language)
 
 
 def _all_codes() -> set[str]:
