@@ -87,6 +87,11 @@ def _url_extent(text: str) -> tuple[int, int] | None:
     m = _PREFIX.match(text)
     if m and _WHOLE.match(text, m.end()):
         return m.end(), end
+    low = text.lower()
+    if "http" not in low and "ap" not in low and "query" not in low and "lookup" not in low and "mngr" not in low:
+        # _ANCHOR needs one of these (under its IGNORECASE only `i`, `k` and `s` match
+        # non-ASCII letters, and none of those is tested here): skip its slow search.
+        return None
     a = _ANCHOR.search(text)
     if a is None:
         return None
