@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..diagnostics import Diagnostic, Fix, make
 from ..schema import Field, Kind, QueryType, suggest
 from ..span import Span
-from ..syntax.ast import And, Comparison, Expr, Membership, Not, Or, Value, walk
+from ..syntax.ast import And, Comparison, Expr, Membership, Not, Or, Value
 from ..syntax.printer import lower, print_filter, print_value
 from .values import (canonical_datetime, is_decimal, is_integer, parse_bool, parse_datetime,
                      parse_time_expr, parse_uid)
@@ -23,12 +23,17 @@ def check_filter(expr: Expr, qtype: QueryType | None, source: str, *, em_mode: b
     """
     out: list[Diagnostic] = []
     friendly_reported = False
-    for node in walk(expr):
+    stack = [expr]  # walk(expr), inlined: parents before children
+    while stack:
+        node = stack.pop()
         if isinstance(node, Comparison):
             _check_comparison(node, qtype, source, em_mode, out)
         elif isinstance(node, (And, Or)):
             _check_chain(node, source, em_mode, out)
+            stack.extend(reversed(node.operands))
         else:
+            if isinstance(node, Not):
+                stack.append(node.operand)
             if em_mode and not friendly_reported and isinstance(node, (Not, Membership)):
                 friendly_reported = True
                 _report_friendly(node, out)
