@@ -275,6 +275,9 @@ class CandidateBuilder:
         self.literals.append(lit)
         hole_at = {h.start: h for h in lit.holes}
         text = lit.text
+        if not encode:
+            self._runs(lit, idx, hole_at)
+            return
         i = 0
         while i < len(text):
             h = hole_at.get(i)
@@ -293,6 +296,25 @@ class CandidateBuilder:
                 j += 1
             self._append(text[i:j], lit.starts[i:j], lit.ends[i:j], idx)
             i = j
+
+    def _runs(self, lit: Literal, idx: int, hole_at: dict[int, Span]) -> None:
+        """:meth:`literal` without encoding: runs of text between holes, appended whole."""
+        text = lit.text
+        n = len(text)
+        i = 0
+        for hs in sorted(hole_at):
+            if hs >= n:
+                break
+            if hs < i:
+                continue
+            if hs > i:
+                self._append(text[i:hs], lit.starts[i:hs], lit.ends[i:hs], idx)
+            h = hole_at[hs]
+            self.holes.append(Span(self.length, self.length + (h.end - h.start)))
+            self._append(text[h.start:h.end], lit.starts[h.start:h.end], lit.ends[h.start:h.end], -1)
+            i = h.end
+        if i < n:
+            self._append(text[i:], lit.starts[i:], lit.ends[i:], idx)
 
     def _append(self, text: str, starts: list[int], ends: list[int], owner: int) -> None:
         self.parts.append(text)
