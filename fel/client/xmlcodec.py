@@ -221,7 +221,11 @@ def _decode_entity(el: Any) -> tuple[dict[str, str], dict[str, Any], Any]:
     fields: dict[str, Any] = {}
     links = None
     repeated = False
-    for child in el[:]:  # one call into lxml for the list of children
+    children = el[:]  # one call into lxml for the list of children
+    # Grandchildren not yet accounted for: once those under Links are counted off, 0 means
+    # every other child is a leaf, and no child needs its own len().
+    nested = sum(map(len, children))
+    for child in children:
         tag = child.tag
         try:
             name, conv = plan[tag]
@@ -230,11 +234,12 @@ def _decode_entity(el: Any) -> tuple[dict[str, str], dict[str, Any], Any]:
         if conv is None:  # a string kind of the schema, or not an element
             if name is None:
                 continue
-            value = generic_value(child) if len(child) else child.text  # empty or xsi:nil: None
+            value = generic_value(child) if nested and len(child) else child.text  # empty or xsi:nil: None
         elif conv is _LINKS:
             links = child
+            nested -= len(child)
             continue
-        elif len(child):
+        elif nested and len(child):
             value = generic_value(child)
         elif conv is by_form:  # an element the schema does not know: it may carry attributes
             value = generic_value(child) if child.attrib else by_form(child.text or "")  # "" -> None

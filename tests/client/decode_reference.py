@@ -11,13 +11,46 @@ from typing import Any
 
 from fel.client.decode import hints_for
 from fel.client.entity import Link
-from fel.client.values import _INT, _PLAIN_DECIMAL, parse_datetime, text_to_bool, text_to_decimal, text_to_int
+from datetime import datetime, timedelta, timezone
+
+from fel.client.values import _DATETIME, _FAST, _INT, _PLAIN_DECIMAL, text_to_bool, text_to_decimal, text_to_int
 
 _XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 
 
 def local_name(tag: Any) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def utc_shape(text: str) -> bool:
+    n = len(text)
+    if not (20 <= n <= 30 and text[-1] == "Z" and text[10] == "T" and text[4] == "-" and text[7] == "-"
+            and text[13] == ":" and text[16] == ":"):
+        return False
+    return n == 20 or (text[19] == "." and text[20:-1].isascii() and text[20:-1].isdigit())
+
+
+def parse_datetime(text: str) -> datetime | None:
+    if _FAST and utc_shape(text):
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    m = _DATETIME.match(text)
+    if m is None:
+        return None
+    y, mo, d, h, mi, s, frac, zone = m.groups()
+    micro = int((frac or "0")[:6].ljust(6, "0"))
+    try:
+        if zone == "Z":
+            return datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), micro, tzinfo=timezone.utc)
+        sign = -1 if zone[0] == "-" else 1
+        digits = zone[1:].replace(":", "")
+        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        local = datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), micro, tzinfo=timezone(sign * offset))
+        return local.astimezone(timezone.utc)
+    except ValueError:
+        return None
 
 
 def coerce_text(text: str, kind: str | None = None) -> Any:

@@ -29,6 +29,27 @@ TYPES = {  # entity type -> its schema fields (kinds: datetime, integer, decimal
 }
 UNKNOWN = ["Progress", "Extra", "Result", "Value", "Size", "Name"]
 
+@st.composite
+def near_timestamps(draw: Any) -> str:
+    """EM-shaped timestamps (0 to 10 fraction digits, ``Z`` or not) with a few characters
+    replaced, removed or added: every way of almost matching the fast path's shape."""
+    frac = draw(st.text("0123456789", max_size=10))
+    text = "2025-08-15T20:00:24" + ("." + frac if frac or draw(st.booleans()) else "") + draw(st.sampled_from(["Z", "Z", "", "+00:00", "z"]))
+    chars = list(text)
+    for _ in range(draw(st.integers(0, 3))):
+        i = draw(st.integers(0, len(chars)))
+        op = draw(st.sampled_from(["replace", "delete", "insert"]))
+        c = draw(st.sampled_from(list("0123456789-:T.Z +\u0664\uff12")))
+        if op == "insert":
+            chars.insert(i, c)
+        elif i < len(chars):
+            if op == "delete":
+                del chars[i]
+            else:
+                chars[i] = c
+    return "".join(chars)
+
+
 TEXTS = st.one_of(
     st.sampled_from([
         "100", "0", "-0", "007", "-12", "12.5", "-0.25", "1e5", "1.0E-3", "99999999999999999999", "1.",
@@ -40,6 +61,7 @@ TEXTS = st.one_of(
         "\uff12025-08-15T20:00:24Z", "2025-08-15T20:00:2\u0664Z", "2025-08-15", "20250815T200024Z", "  ",
     ]),
     st.text(alphabet="0123456789-.:TZ+ e", min_size=1, max_size=30),
+    near_timestamps(),
     st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=8).filter(lambda s: s.strip() == s),
 )
 
@@ -131,6 +153,15 @@ def test_fast_text_typing_equals_the_reference(text: str, kind: str | None) -> N
     assert typed(values.coerce_text(text, kind)) == want  # again: cached integers are the same
     if text:
         assert typed(values.text_to_datetime(text)) == typed(ref.text_to_datetime(text))
+
+
+@settings(max_examples=500, deadline=None)
+@given(near_timestamps())
+def test_fast_timestamp_shape_equals_the_reference(text: str) -> None:
+    assert values._utc_shape(text) == ref.utc_shape(text)
+    assert typed(values.parse_datetime(text)) == typed(ref.parse_datetime(text))
+    assert typed(values.text_to_datetime(text)) == typed(ref.text_to_datetime(text))
+    assert typed(values.coerce_text(text)) == typed(ref.coerce_text(text))
 
 
 def test_benchmark_page_decodes_as_the_reference() -> None:
