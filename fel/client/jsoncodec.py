@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from .entity import Entity, Link
-from .values import coerce_json, coerce_text
+from .values import CONVERTERS, coerce_json, coerce_text
 from .errors import DecodeError, HostileBody
 from .names import known_spellings, type_spellings
 
@@ -89,14 +89,31 @@ def unwrap_list(value: Any) -> list[Any]:
 
 
 def links_from_json(value: Any) -> tuple[Link, ...]:
+    """The :class:`Link` records of a JSON ``Links`` value; each key in EM's spelling
+    (``Rel``) or, when that key is absent, v13's (``rel``); values as strings."""
     out = []
     for item in unwrap_list(value):
         if not isinstance(item, dict):
             raise DecodeError("a JSON link is not an object")
         g = item.get
-        out.append(Link(_s(g("Rel", g("rel"))), _s(g("Href", g("href"))), _s(g("Type", g("type"))),
-                        _s(g("Name", g("name")))))
+        rel, href, typ, name = g("Rel", _NO), g("Href", _NO), g("Type", _NO), g("Name", _NO)
+        if rel is _NO:
+            rel = g("rel")
+        if href is _NO:
+            href = g("href")
+        if typ is _NO:
+            typ = g("type")
+        if name is _NO:
+            name = g("name")
+        out.append(Link(rel if rel is None or type(rel) is str else str(rel),
+                        href if href is None or type(href) is str else str(href),
+                        typ if typ is None or type(typ) is str else str(typ),
+                        name if name is None or type(name) is str else str(name)))
     return tuple(out)
+
+
+#: An absent key (``None`` is a value: ``{"Rel": null}`` does not fall back to ``rel``).
+_NO: Any = object()
 
 
 def _s(value: Any) -> str | None:
@@ -159,9 +176,10 @@ _LINKS, _ATTR, _FIELD = 0, 1, 2
 
 
 @lru_cache(maxsize=512)
-def _plan(type_name: str | None, kind: str) -> dict[str, tuple[str, int, str | None]]:
-    """A cache for one entity type: raw JSON key -> (XML name, role, schema kind), filled as
-    keys are met."""
+def _plan(type_name: str | None, kind: str) -> dict[str, tuple[str, int, str | None, Any]]:
+    """A cache for one entity type: raw JSON key -> (XML name, role, schema kind, converter of
+    a non-empty string: None for string kinds, :func:`coerce_text` (by form) without a kind),
+    filled as keys are met."""
     return {}
 
 
@@ -182,15 +200,16 @@ def _decode_entity(item: dict[str, Any], kind: str) -> tuple[dict[str, str], dic
             key = _key(raw_key, own)
             attr_names = DEFAULT_ATTRIBUTES if kind == "reference" else attributes_for(type_name)
             role = _LINKS if key == "Links" else _ATTR if key in attr_names else _FIELD
-            step = (key, role, hints_for(type_name).get(key))
+            hint = hints_for(type_name).get(key)
+            step = (key, role, hint, coerce_text if hint is None else CONVERTERS.get(hint))
             if len(plan) < 1024:  # bounded: hostile bodies with endless distinct keys
                 plan[raw_key] = step
-        key, role, hint = step
+        key, role, hint, conv = step
         if role == _FIELD:
-            if isinstance(value, (dict, list)):
+            if isinstance(value, str):  # as coerce_text(value, hint), without the lookups
+                fields[key] = None if not value else value if conv is None else conv(value)
+            elif isinstance(value, (dict, list)):
                 fields[key] = generic_json(value, own if own is not None else type_spellings(type_name))
-            elif isinstance(value, str):
-                fields[key] = coerce_text(value, hint)
             else:
                 fields[key] = coerce_json(value, hint)
         elif role == _ATTR:

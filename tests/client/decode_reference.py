@@ -168,3 +168,52 @@ def decode_entity(el: Any) -> tuple[dict[str, str], dict[str, Any], tuple[Link, 
             if isinstance(value, _Repeated):
                 fields[key] = list(value)
     return attrs, fields, links, local_name(el.tag)
+
+
+# -- JSON --------------------------------------------------------------------------------------
+def links_from_json(value: Any) -> tuple[Link, ...]:
+    from fel.client.jsoncodec import unwrap_list
+
+    out = []
+    for item in unwrap_list(value):
+        if not isinstance(item, dict):
+            raise ValueError("a JSON link is not an object")
+        g = item.get
+        out.append(Link(_s(g("Rel", g("rel"))), _s(g("Href", g("href"))), _s(g("Type", g("type"))),
+                        _s(g("Name", g("name")))))
+    return tuple(out)
+
+
+def _s(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def decode_json_entity(item: dict[str, Any], kind: str) -> tuple[dict[str, str], dict[str, Any], tuple[Link, ...]]:
+    """(attributes, fields, links) of a JSON entity object, the old way (no plan cache)."""
+    from fel.client.decode import attributes_for
+    from fel.client.jsoncodec import DEFAULT_ATTRIBUTES, _key, _scalar_text, generic_json
+    from fel.client.names import type_spellings
+    from fel.client.values import coerce_json
+
+    type_value = item.get("Type", item.get("type"))
+    type_name = None if type_value is None else str(type_value)
+    attrs: dict[str, str] = {}
+    fields: dict[str, Any] = {}
+    links: tuple[Link, ...] = ()
+    own = type_spellings(type_name)
+    for raw_key, value in item.items():
+        key = _key(raw_key, own)
+        attr_names = DEFAULT_ATTRIBUTES if kind == "reference" else attributes_for(type_name)
+        hint = hints_for(type_name).get(key)
+        if key == "Links":
+            links = links_from_json(value)
+        elif key in attr_names:
+            if value is not None:
+                attrs[key] = value if isinstance(value, str) else _scalar_text(value)
+        elif isinstance(value, (dict, list)):
+            fields[key] = generic_json(value, own)
+        elif isinstance(value, str):
+            fields[key] = coerce_text(value, hint)
+        else:
+            fields[key] = coerce_json(value, hint)
+    return attrs, fields, links

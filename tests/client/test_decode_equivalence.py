@@ -164,6 +164,41 @@ def test_fast_timestamp_shape_equals_the_reference(text: str) -> None:
     assert typed(values.coerce_text(text)) == typed(ref.coerce_text(text))
 
 
+JSON_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**20), st.floats(allow_nan=False),
+                         TEXTS, st.just(""))
+JSON_KEYS = st.sampled_from(["JobName", "jobName", "CreationTimeUTC", "creationTimeUtc", "IsRetry", "Progress",
+                             "FreeSpace", "Capacity", "CompressRatio", "UID", "uid", "Name", "Href", "href", "Extra"])
+
+
+@st.composite
+def json_entity(draw: Any) -> dict[str, Any]:
+    item: dict[str, Any] = {}
+    type_name = draw(st.sampled_from([*TYPES, "Unknown", None]))
+    if type_name is not None:
+        item[draw(st.sampled_from(["Type", "type"]))] = type_name
+    for key in draw(st.lists(JSON_KEYS, max_size=10)):
+        item[key] = draw(st.one_of(JSON_SCALARS, st.dictionaries(st.sampled_from(["Id", "size"]), JSON_SCALARS, max_size=2),
+                                   st.lists(JSON_SCALARS, max_size=2)))
+    if draw(st.booleans()):
+        link_keys = st.sampled_from(["Rel", "rel", "Href", "href", "Type", "type", "Name", "name"])
+        links = draw(st.lists(st.dictionaries(link_keys, JSON_SCALARS, max_size=6), max_size=4))
+        item[draw(st.sampled_from(["Links", "links"]))] = draw(st.sampled_from([links, {"Links": links}, {"Links": {"Links": links}}]))
+    return item
+
+
+@settings(max_examples=400, deadline=None)
+@given(json_entity(), st.sampled_from(["entity", "resource", "reference"]))
+def test_fast_json_decoder_equals_the_reference(item: dict[str, Any], kind: str) -> None:
+    from fel.client.jsoncodec import entity_from_json
+
+    want_attrs, want_fields, want_links = ref.decode_json_entity(item, kind)
+    for _ in range(2):  # the second time through, the type's plan is already filled
+        e = entity_from_json(item, kind)
+        assert typed(e.fields) == typed(want_fields)
+        assert typed(e.attributes) == typed(want_attrs)
+        assert [l._key() for l in e.links] == [l._key() for l in want_links]
+
+
 def test_benchmark_page_decodes_as_the_reference() -> None:
     """A page shaped like the benchmark's: every entity equals the reference decoding."""
     items = "".join(
