@@ -39,9 +39,27 @@ def _plain_escape(text: str) -> str | None:
 PLAIN = Quoting("plain", _plain_escape)
 
 
+#: Quotings already made, by factory and arguments: lexers ask for one per literal, and a
+#: quoting (a name and a closure) is the same for the same arguments.
+_MADE: dict[tuple, Quoting] = {}
+
+
+def _made(key: tuple, factory: Callable[..., Quoting], *args) -> Quoting:
+    made = _MADE.get(key)
+    if made is None:
+        made = factory(*args)
+        if len(_MADE) < 1024:  # a bounded table: delimiters of some languages vary
+            _MADE[key] = made
+    return made
+
+
 def raw_quoting(name: str, forbidden: str, multiline: bool = False) -> Quoting:
     """A literal without escapes (``r'…'``, shell ``'…'``, Go raw strings): characters in
     ``forbidden`` (and newlines unless ``multiline``) cannot be written."""
+    return _made(("raw", name, forbidden, multiline), _raw_quoting, name, forbidden, multiline)
+
+
+def _raw_quoting(name: str, forbidden: str, multiline: bool) -> Quoting:
 
     def escape(text: str) -> str | None:
         if any(ch in text for ch in forbidden):
@@ -59,7 +77,10 @@ def backslash_quoting(name: str, specials: str, extra: dict[str, str] | None = N
     ``specials`` get the escape prefix; ``extra`` maps substrings to their written form
     (``{`` → ``{{`` in f-strings); newlines become ``\\n`` (or are refused when the escape
     character is not a backslash)."""
-    extra = extra or {}
+    return _made(("backslash", name, specials, tuple((extra or {}).items()), escape_char), _backslash_quoting, name, specials, dict(extra or {}), escape_char)
+
+
+def _backslash_quoting(name: str, specials: str, extra: dict[str, str], escape_char: str) -> Quoting:
 
     def escape(text: str) -> str | None:
         out: list[str] = []
@@ -90,6 +111,10 @@ def backslash_quoting(name: str, specials: str, extra: dict[str, str] | None = N
 
 def doubling_quoting(name: str, quote: str, forbidden: str = "", multiline: bool = False) -> Quoting:
     """A literal where the quote is written twice (PowerShell ``'…'``, C# ``@"…"``, YAML ``'…'``)."""
+    return _made(("doubling", name, quote, forbidden, multiline), _doubling_quoting, name, quote, forbidden, multiline)
+
+
+def _doubling_quoting(name: str, quote: str, forbidden: str, multiline: bool) -> Quoting:
 
     def escape(text: str) -> str | None:
         if any(ch in text for ch in forbidden) or (not multiline and ("\n" in text or "\r" in text)):
@@ -104,8 +129,8 @@ class Literal:
     """One string literal: decoded text, per-character file spans, holes, how to write into it."""
 
     text: str
-    starts: list[int]
-    ends: list[int]
+    starts: Sequence[int]
+    ends: Sequence[int]
     holes: list[Span]            # spans in ``text`` (placeholder positions)
     quoting: Quoting
     span: Span                   # whole literal in the file, delimiters included
@@ -152,8 +177,10 @@ class LitBuilder:
         self.holes.append(Span(at, self._len))
 
     def build(self, quoting: Quoting, span: Span, content: Span) -> Literal:
-        return Literal("".join(self.chars), self.starts, self.ends, self.holes, quoting, span, content,
-                       line_end=max(span.end - 1, span.start))
+        # Tuples of ints: the garbage collector stops tracking them (lists of a file's worth of
+        # offsets would be traversed on every full collection).
+        return Literal("".join(self.chars), tuple(self.starts), tuple(self.ends), self.holes, quoting, span,
+                       content, line_end=max(span.end - 1, span.start))
 
 
 @dataclass(slots=True)
@@ -342,5 +369,5 @@ class CandidateBuilder:
         text = "".join(self.parts)
         offs = tuple(sorted({lit.line_end for lit in self.literals}))
         quoting = self.literals[0].quoting if len(self.literals) == 1 else PLAIN
-        return Candidate(text, None, self.starts, self.ends, self.owner, self.literals, self.holes,
-                         quoting, origin, offs)
+        return Candidate(text, None, tuple(self.starts), tuple(self.ends), tuple(self.owner), self.literals,
+                         self.holes, quoting, origin, offs)
