@@ -1,12 +1,13 @@
 """Benchmark: `fel lint` throughput on a plain file of N queries (default 100 000), and on a
 Python source file, against `fel.check` on the same queries measured in the same run.
 
-    python tests/benchmarks/bench_lint.py [--queries 100000] [--distinct 100000] [--profile]
+    python tests/benchmarks/bench_lint.py [--queries 100000] [--distinct 1000] [--profile]
 
 Prints queries/s for: lint of the plain file (all queries distinct: every check is a cache
 miss), lint of a file where queries repeat (``--distinct`` smaller), lint of a Python file
 holding the same queries in string literals, and the reference: `fel.check` called on each
-query. Ratios are lint time / check time (1.0 would mean the linter adds nothing). With
+query, and the plain-file lint with the checker stubbed out (the linter's own cost). Ratios
+are lint time / check time (1.0 would mean the linter adds nothing). With
 ``--profile`` the top functions of the plain-file run are printed (where the time goes).
 Target (issue 6): >= 20 000 queries/s for the plain file.
 """
@@ -50,6 +51,18 @@ def run_lint(text: str, path: str):
     return time.perf_counter() - t0, len(result.diagnostics)
 
 
+def run_lint_alone(text: str, path: str) -> float:
+    """Lint with the checker stubbed out: what the linter itself costs (reading lines,
+    classifying, URL rules, mapping findings)."""
+    from fel.lint import engine
+    real = engine._check
+    engine._check = lambda text, em_version: []
+    try:
+        return run_lint(text, path)[0]
+    finally:
+        engine._check = real
+
+
 def run_check(queries: list[str]) -> float:
     from fel.api import check
     t0 = time.perf_counter()
@@ -82,6 +95,7 @@ def main() -> None:
     t_check = run_check(unique)
     fresh_cache()
     t_lint, found = run_lint(plain, "bench.queries")
+    t_alone = run_lint_alone(plain, "bench.queries")
     repeating = make_queries(n, args.distinct)
     fresh_cache()
     t_check_rep = run_check(repeating)
@@ -98,6 +112,7 @@ def main() -> None:
     print(f"{'case':<44}{'queries/s':>12}{'vs fel.check':>14}")
     print(f"{'fel.check, all distinct (reference)':<44}{n / t_check:>12,.0f}{1.0:>14.2f}")
     print(f"{'fel lint plain file, all distinct':<44}{n / t_lint:>12,.0f}{t_lint / t_check:>14.2f}")
+    print(f"{'  the same, fel.check stubbed (linter alone)':<44}{n / t_alone:>12,.0f}{t_alone / t_check:>14.2f}")
     print(f"{'fel.check, ' + str(args.distinct) + ' distinct repeated (reference)':<44}{n / t_check_rep:>12,.0f}{1.0:>14.2f}")
     print(f"{'fel lint plain file, repeated':<44}{n / t_lint_rep:>12,.0f}{t_lint_rep / t_check_rep:>14.2f}")
     print(f"{'fel lint Python file (' + str(m) + ' literals)':<44}{m / t_py:>12,.0f}{t_py / t_check_py:>14.2f}")
