@@ -14,6 +14,7 @@ from ..syntax.urlinput import KNOWN_PARAMS
 __all__ = ["check_params", "resolve_type"]
 
 FORMATS = ("Entities", "References")
+_FORMAT_BY_LOWER = {f.lower(): f for f in FORMATS}
 _OPERATOR = re.compile(r"(==|!=|<=|>=|<|>)")
 
 
@@ -107,7 +108,7 @@ def _check_format(query: Query, out: list[Diagnostic]) -> None:
     fmt = query.format
     if fmt is None:
         return
-    canon = next((f for f in FORMATS if f.lower() == fmt.text.strip().lower()), None)
+    canon = _FORMAT_BY_LOWER.get(fmt.text.strip().lower())
     if canon is None:
         sugg = suggest(fmt.text.strip(), FORMATS, n=1)
         if not sugg and fmt.text.strip().lower().startswith("entit"):
