@@ -30,7 +30,12 @@ class Severity(str, Enum):
 
     @property
     def rank(self) -> int:
-        return {"error": 3, "warning": 2, "info": 1}[self.value]
+        """3 for errors, 2 for warnings, 1 for infos."""
+        return _RANK[self]
+
+
+_RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
+_BY_VALUE = {s.value: s for s in Severity}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +97,8 @@ def make(code: str, span: Span, message: str, *, hint: str | None = None, fix: F
     """Build a diagnostic for a catalogued code (its name and default severity come from
     :data:`fel.codes.RULES`)."""
     rule = RULES[code]
-    sev = Severity(severity) if severity is not None else Severity(rule.severity)
+    sev = _BY_VALUE[rule.severity] if severity is None else (
+        severity if isinstance(severity, Severity) else Severity(severity))
     return Diagnostic(code, rule.name, sev, message, span, hint, fix, tuple(expected))
 
 
@@ -121,10 +127,21 @@ class Locator:
 
 
 def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """Position order, then severity (errors first), then code; duplicates removed."""
+    """Position order, then severity (errors first), then code; duplicates removed.
+
+    Duplicates share their start, so only the findings at one position are remembered."""
+    items = list(diags)
+    if len(items) < 2:
+        return items
+    rank = _RANK
+    items.sort(key=lambda d: (d.span.start, -rank[d.severity], d.code, d.span.end))
+    out: list[Diagnostic] = []
+    at = None
     seen: set = set()
-    out = []
-    for d in sorted(diags, key=lambda d: (d.span.start, -d.severity.rank, d.code, d.span.end)):
+    for d in items:
+        if d.span.start != at:
+            at = d.span.start
+            seen.clear()
         key = (d.code, d.span, d.message)
         if key not in seen:
             seen.add(key)

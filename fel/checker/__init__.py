@@ -8,14 +8,14 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-from ..diagnostics import Diagnostic, Fix, Severity, make
+from ..diagnostics import Diagnostic, Fix, make, sort_diagnostics
 from ..schema import load_schema, parse_version
 from ..schema.versions import EmVersion
 from ..syntax.reader import Reading, read
 from .filters import check_filter
 from .params import check_params, resolve_type
 
-__all__ = ["check_reading", "check_text", "resolve_version", "sort_findings"]
+__all__ = ["check_reading", "check_text", "resolve_version"]
 
 _QUERY_PATH = re.compile(r"(?:^|/)query/?$", re.IGNORECASE)
 
@@ -26,45 +26,20 @@ def resolve_version(em_version: str | EmVersion | None) -> EmVersion | None:
     return parse_version(em_version)
 
 
-_RANK = {s: s.rank for s in Severity}
-
-
-def sort_findings(diags: list[Diagnostic]) -> list[Diagnostic]:
-    """:func:`fel.diagnostics.sort_diagnostics` — the same order, the same duplicates removed —
-    in less time: severity ranks come from a table, and since duplicates share their start
-    only the findings at one position are remembered at a time. Sorts ``diags`` in place."""
-    if len(diags) < 2:
-        return list(diags)
-    rank = _RANK
-    diags.sort(key=lambda d: (d.span.start, -rank[d.severity], d.code, d.span.end))
-    out: list[Diagnostic] = []
-    at = None
-    seen: set = set()
-    for d in diags:
-        if d.span.start != at:
-            at = d.span.start
-            seen.clear()
-        key = (d.code, d.span, d.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(d)
-    return out
-
-
 def check_reading(reading: Reading, *, em_version: str | EmVersion | None = None) -> list[Diagnostic]:
     out = list(reading.diagnostics)
     query = reading.query
     if query is None:
-        return sort_findings(out)
+        return sort_diagnostics(out)
     version = resolve_version(em_version)
     schema = load_schema()
     if reading.form == "url" and _check_endpoint(reading, out):
-        return sort_findings(out)  # not a query URL: its parameters mean something else
+        return sort_diagnostics(out)  # not a query URL: its parameters mean something else
     qtype = resolve_type(query, schema, version, reading.source, out)
     check_params(query, qtype, reading.source, out)
     if query.filter is not None:
         out.extend(check_filter(query.filter, qtype, reading.source, em_mode=reading.form != "statement"))
-    return sort_findings(out) if out else out
+    return sort_diagnostics(out) if out else out
 
 
 def _check_endpoint(reading: Reading, out: list[Diagnostic]) -> bool:

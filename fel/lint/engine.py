@@ -231,8 +231,8 @@ def lint_text(source: str, *, path: str | None = None, language: str | None = No
                 out.append(fd)
     if noqa.directives:
         out.extend(u for u in noqa.unused(lambda c: c in enabled) if u.code in enabled)
-    from ..checker import sort_findings
-    return LintResult(path, source, sort_findings(out), language)
+    from ..diagnostics import sort_diagnostics
+    return LintResult(path, source, sort_diagnostics(out), language)
 
 
 def _all_codes() -> set[str]:
