@@ -141,6 +141,15 @@ def _start_background(shell: Shell, after: Callable[[], None] | None) -> None:
     threading.Thread(target=run, name="fel-warm-up", daemon=True).start()
 
 
+def _redraw(app: Any) -> None:
+    """Redraw the prompt from another thread, if it is still on screen."""
+    try:
+        if app.is_running:
+            app.invalidate()
+    except RuntimeError:  # the prompt ended between the check and the redraw
+        pass
+
+
 def run_loop(shell: Shell, session: Any, *, on_first_prompt: Callable[[], None] | None = None) -> int:
     """Prompt, run, repeat until ``\\q`` or Ctrl-D. Returns the exit code."""
     started = {"done": False}
@@ -148,7 +157,7 @@ def run_loop(shell: Shell, session: Any, *, on_first_prompt: Callable[[], None] 
     def first_render(_app) -> None:
         if not started["done"]:
             started["done"] = True
-            _start_background(shell, lambda: session.app.invalidate() if session.app.is_running else None)
+            _start_background(shell, lambda: _redraw(session.app))
             shell.start_connecting()
             if on_first_prompt is not None:
                 on_first_prompt()
