@@ -16,7 +16,7 @@ from .span import Span
 from .syntax.ast import Query
 from .syntax.reader import Reading, read
 
-__all__ = ["parse", "check", "compile", "compile_query", "compile_params", "explain", "analyse"]
+__all__ = ["parse", "check", "compile", "compile_query", "compile_params", "explain", "analyse", "read_and_check"]
 
 _CACHE_SIZE = 512
 _cache: "OrderedDict[tuple, tuple[Reading, list[Diagnostic]]]" = OrderedDict()

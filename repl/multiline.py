@@ -5,22 +5,14 @@ parenthesis or a double quote is still open. Backslash commands (``\\d …``) ne
 """
 from __future__ import annotations
 
+from fel.syntax.fastpath import quote_depth
+
 __all__ = ["continues", "join_continuations", "balance"]
 
 
 def balance(text: str) -> tuple[int, bool]:
     """(open parentheses outside quotes, whether a double quote is open)."""
-    depth = 0
-    in_q = False
-    for ch in text:
-        if ch == '"':
-            in_q = not in_q
-        elif not in_q:
-            if ch == "(":
-                depth += 1
-            elif ch == ")":
-                depth -= 1
-    return depth, in_q
+    return quote_depth(text)[1], text.count('"') % 2 == 1
 
 
 def continues(text: str) -> bool:

@@ -1,7 +1,7 @@
 """fel's checker: schema validation of a read query, producing diagnostics.
 
-``check_reading`` takes what :func:`fel.syntax.reader.read` produced; ``check_text`` reads and
-checks in one go. Neither raises for any input.
+``check_reading`` takes what :func:`fel.syntax.reader.read` produced (:func:`fel.api.read_and_check`
+reads and checks in one go). It never raises for any input.
 """
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from urllib.parse import unquote
 from ..diagnostics import Diagnostic, Fix, make, sort_diagnostics
 from ..schema import load_schema, parse_version
 from ..schema.versions import EmVersion
-from ..syntax.reader import Reading, read
+from ..syntax.reader import Reading
 from .filters import check_filter
 from .params import check_params, resolve_type
 
-__all__ = ["check_reading", "check_text", "resolve_version"]
+__all__ = ["check_reading", "resolve_version"]
 
 _QUERY_PATH = re.compile(r"(?:^|/)query/?$", re.IGNORECASE)
 
@@ -61,7 +61,3 @@ def _check_endpoint(reading: Reading, out: list[Diagnostic]) -> bool:
                         hint="fel checks /api/query URLs; `fel lint` also knows other EM endpoints"))
         return True
     return False
-
-
-def check_text(text: str, *, type: str | None = None, em_version: str | EmVersion | None = None) -> list[Diagnostic]:
-    return check_reading(read(text, type=type), em_version=em_version)

@@ -86,8 +86,13 @@ def _within_limits(text: str, max_input: int, max_depth: int) -> bool:
     """The parser's input limits (parentheses are counted while parsing)."""
     if not _LAYOUT_OK or len(text) > max_input:
         return False
+    return not too_many_nots(text, max_depth)
+
+
+def too_many_nots(text: str, max_depth: int) -> bool:
+    """More than ``max_depth`` words `not` (the parser's nesting limit counts them)."""
     # n separate matches of \bnot\b need at least 4n - 1 characters: only long texts can exceed.
-    return len(text) < 4 * max_depth + 3 or len(_NOT_WORD.findall(text)) <= max_depth
+    return len(text) >= 4 * max_depth + 3 and len(_NOT_WORD.findall(text)) > max_depth
 
 
 def fast_filter(text: str, max_input: int, max_depth: int) -> Expr | None:

@@ -16,7 +16,7 @@ from ..diagnostics import Diagnostic, FelError, Fix, make
 from ..span import Span
 from .ast import (And, Comparison, Expr, Membership, Name, Not, Number, Or, Param, Query, Sep, Sort, Value,
                   statement_query)
-from .fastpath import fast_filter, fast_statement, quote_depth
+from .fastpath import fast_filter, fast_statement, quote_depth, too_many_nots
 from .grammar import get_lark
 
 __all__ = ["parse_filter", "parse_statement", "get_parser", "SyntaxProblem", "MAX_INPUT", "MAX_DEPTH", "depth_problem"]
@@ -175,19 +175,12 @@ def _describe(tok: Token | None, text: str, pos: int) -> str:
     return f"`{tok}`"
 
 
-def _outside_quotes_depth(text: str) -> tuple[int, int]:
-    """(maximum parenthesis depth, final balance) outside double quotes."""
-    return quote_depth(text)
-
-
 def depth_problem(text: str, offset: int = 0) -> Diagnostic | None:
     if len(text) > MAX_INPUT:
         return make("FEL009", Span(offset + MAX_INPUT, offset + len(text)),
                     f"input is {len(text)} characters long; fel accepts at most {MAX_INPUT}")
-    best, _ = _outside_quotes_depth(text)
-    # More than MAX_DEPTH `not`s need at least 4 * MAX_DEPTH + 3 characters.
-    nots = len(re.findall(r"(?i)\bnot\b", text)) if len(text) >= 4 * MAX_DEPTH + 3 else 0
-    if best > MAX_DEPTH or nots > MAX_DEPTH:
+    best, _ = quote_depth(text)
+    if best > MAX_DEPTH or too_many_nots(text, MAX_DEPTH):
         return make("FEL009", Span(offset, offset + len(text)),
                     f"nesting is deeper than {MAX_DEPTH} levels")
     return None
@@ -211,9 +204,7 @@ def _translate(err: UnexpectedInput, text: str, start: str) -> Diagnostic:
         return make("FEL007", Span(pos, len(text)), "this quoted value is never closed",
                     hint='close it with `"`; a quote inside a value is written twice (`""`)',
                     fix=Fix(Span(len(text), len(text)), '"', "add the closing quote"))
-    if isinstance(err, UnexpectedCharacters) and ch in "'\u2018\u2019":
-        pass
-    best, balance = _outside_quotes_depth(text)
+    _, balance = quote_depth(text)
     if balance > 0 and pos >= len(text.rstrip()):
         opened = _last_unclosed_paren(text)
         return make("FEL008", Span(opened, opened + 1), "this parenthesis is never closed",
