@@ -12,7 +12,7 @@ every value percent-encoded with only ``A-Z a-z 0-9 - . _ ~`` left raw.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import quote
 
@@ -62,9 +62,6 @@ class CompiledQuery:
         if not b.endswith("/"):
             b += "/"
         return f"{b}query?{self.query_string()}"
-
-    def with_page(self, page: int, page_size: int | None = None) -> "CompiledQuery":
-        return replace(self, page=page, page_size=page_size if page_size is not None else self.page_size)
 
     def __str__(self) -> str:
         return self.url()
