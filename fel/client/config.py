@@ -78,13 +78,10 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
 
 
 def _toml_loads(text: str) -> dict:
-    try:
-        import tomllib  # type: ignore[import-not-found]
-    except ImportError:  # Python 3.10
-        try:
-            import tomli as tomllib  # type: ignore[import-not-found,no-redef]
-        except ImportError:
-            raise ConfigError("reading the config file needs Python 3.11 or the 'tomli' package") from None
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # Python 3.10: the same parser, from the `tomli` dependency
+        import tomli as tomllib
     return tomllib.loads(text)
 
 
