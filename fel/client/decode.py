@@ -11,12 +11,12 @@ any other Content-Type (an HTML login page, a proxy's error) is an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Union
 
 from .entity import Entity, Link
 from .errors import BodyTooLarge, DecodeError, UnexpectedContentType
 from . import jsoncodec as J
+from .hints import attributes_for, hints_for, schema_type
 
 __all__ = [
     "Page", "LogonInfo", "DEFAULT_MAX_BODY", "body_format", "decode_page", "decode_document",
@@ -64,43 +64,8 @@ class LogonInfo:
         return None
 
 
-# -- schema-driven typing --------------------------------------------------------------------
-_STRING_KINDS = ("string", "enum", "uid", "reference")
-
-
-@lru_cache(maxsize=256)
-def hints_for(type_name: str | None) -> dict[str, str | None]:
-    """Element name → schema kind for the entity type ``type_name`` (its ``Type`` attribute)."""
-    if not type_name:
-        return {}
-    qtype = _schema_type(type_name)
-    if qtype is None:
-        return {}
-    out: dict[str, str | None] = {}
-    for f in qtype.fields:
-        el = f.element
-        if not el or el.startswith(("@", "link:")) or "/" in el:
-            continue
-        out[el] = f.kind.value
-    return out
-
-
-@lru_cache(maxsize=256)
-def attributes_for(type_name: str | None) -> frozenset[str]:
-    """The root attributes of entities of ``type_name`` (JSON has no attribute/element split)."""
-    qtype = _schema_type(type_name) if type_name else None
-    if qtype is None or not qtype.entity_attributes:
-        return J.DEFAULT_ATTRIBUTES
-    return frozenset(qtype.entity_attributes) | {"Type", "Href"}
-
-
-def _schema_type(name: str) -> Any:
-    try:
-        from fel.schema import load_schema
-
-        return load_schema().type(name)
-    except Exception:  # noqa: BLE001 - typing by form still works without the schema
-        return None
+# -- schema-driven typing: fel.client.hints (re-exported here) -----------------------------
+_schema_type = schema_type
 
 
 # -- format dispatch -------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any, Callable
 from .entity import Entity, Link
 from .values import CONVERTERS, coerce_json, coerce_text
 from .errors import DecodeError, HostileBody
+from .hints import DEFAULT_ATTRIBUTES, attributes_for, hints_for
 from .names import known_spellings, type_spellings
 
 __all__ = ["parse_json", "pascal", "unwrap_list", "entity_from_json", "links_from_json", "norm_dict"]
@@ -22,8 +23,6 @@ __all__ = ["parse_json", "pascal", "unwrap_list", "entity_from_json", "links_fro
 _SPECIAL = {"uid": "UID", "id": "Id"}
 _pascal_cache: dict[str, str] = {}
 
-#: Root attributes of an entity, when its type is unknown to the schema.
-DEFAULT_ATTRIBUTES = frozenset({"UID", "Name", "Type", "Href"})
 
 
 def pascal(key: str) -> str:
@@ -184,8 +183,6 @@ def _plan(type_name: str | None, kind: str) -> dict[str, tuple[str, int, str | N
 
 
 def _decode_entity(item: dict[str, Any], kind: str) -> tuple[dict[str, str], dict[str, Any], tuple[Link, ...]]:
-    from .decode import attributes_for, hints_for
-
     type_value = item.get("Type", item.get("type"))
     type_name = None if type_value is None else str(type_value)
     plan = _plan(type_name, kind)

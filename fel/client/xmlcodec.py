@@ -17,6 +17,7 @@ from functools import lru_cache
 from .entity import Entity, Link
 from .values import CONVERTERS, coerce_text
 from .errors import DecodeError, HostileBody
+from .hints import hints_for
 
 __all__ = ["parse_xml", "local_name", "entity_from_xml", "links_from_xml", "generic_value"]
 
@@ -89,9 +90,23 @@ def links_from_xml(el: Any) -> tuple[Link, ...]:
     return tuple([Link(get("Rel"), get("Href"), get("Type"), get("Name")) for get in [link.get for link in el[:]]])
 
 
+#: Up to this many attributes, ``el.items()`` (fastest for the handful EM writes); beyond it
+#: an XPath, because lxml looks each value up by name, which is quadratic in their number.
+_FEW_ATTRIBUTES = 32
+_ALL_ATTRIBUTES = etree.XPath("@*")
+
+
+def _items(el: Any) -> list[tuple[str, str]]:
+    """``el``'s attributes as (lxml name, value) pairs, in time linear in their number."""
+    attrib = el.attrib
+    if len(attrib) <= _FEW_ATTRIBUTES:
+        return el.items()  # one call into lxml (``dict(el.attrib)`` looks every key up again)
+    return [(a.attrname, str(a)) for a in _ALL_ATTRIBUTES(el)]
+
+
 def _attributes(el: Any) -> dict[str, str]:
     """The root attributes of ``el``: namespaced ones by local name, ``xsi:``/``xml:`` ones dropped."""
-    attrs = dict(el.items())  # one call into lxml (``dict(el.attrib)`` looks every key up again)
+    attrs = dict(_items(el))
     for k in attrs:
         if k[0] == "{":
             return {k.rpartition("}")[2]: v for k, v in attrs.items() if not k.startswith("{http://www.w3.org/")}
@@ -109,7 +124,7 @@ def generic_value(el: Any) -> Any:
     if attrib.get(_XSI_NIL) == "true":
         return None
     out: dict[str, Any] = {}
-    for k, v in attrib.items():
+    for k, v in _items(el):
         if k[0] == "{":
             continue
         out[k] = coerce_text(v)
@@ -147,8 +162,6 @@ _SKIP: Any = (None, None)
 @lru_cache(maxsize=256)
 def _converters_for(type_name: str | None) -> dict[str, Any]:
     """Element name -> converter (None: keep the text) for the fields the schema knows."""
-    from .decode import hints_for
-
     return {name: CONVERTERS.get(kind) for name, kind in hints_for(type_name).items()}
 
 
