@@ -75,23 +75,26 @@ def list_types(schema, color: bool = False) -> str:
     return grid(["type", "fields", "since EM", "results under"], rows, color=color)
 
 
+def field_values(qtype, f) -> str:
+    """What a field takes, as ``\\d`` lists it (enum members, URN forms, time shortcuts)."""
+    if f.enum:
+        return ", ".join(f.enum)
+    if f.kind.value == "uid":
+        return ", ".join(f"urn:veeam:{t}:…" for t in (f.urn_types or (qtype.name,)))
+    if f.kind.value == "boolean":
+        return "true, false"
+    if f.kind.value == "datetime":
+        return 'now, today, now-24h, "YYYY-MM-DDTHH:MM:SSZ"'
+    return ""
+
+
 def describe_type(qtype, color: bool = False, width: int | None = None) -> str:
     from .render import grid
 
     rows = []
     for f in qtype.fields:
-        if f.enum:
-            values = ", ".join(f.enum)
-        elif f.kind.value == "uid":
-            values = ", ".join(f"urn:veeam:{t}:…" for t in (f.urn_types or (qtype.name,)))
-        elif f.kind.value == "boolean":
-            values = "true, false"
-        elif f.kind.value == "datetime":
-            values = 'now, today, now-24h, "YYYY-MM-DDTHH:MM:SSZ"'
-        else:
-            values = ""
         notes = f.description + (" (undocumented)" if f.undocumented else "")
-        rows.append([f.name, f.kind.value, f.doc_type, values, notes])
+        rows.append([f.name, f.kind.value, f.doc_type, field_values(qtype, f), notes])
     head = (f"{qtype.name} — EM {qtype.since}+, results under {qtype.result_container}"
             + (f", references {qtype.reference_type}" if qtype.reference_type else ""))
     return head + "\n" + grid(["field", "kind", "doc type", "values", "description"], rows, color=color,
