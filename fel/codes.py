@@ -206,10 +206,22 @@ _RULES = [
          "filtering and paging.",
          ("https://em:9398/api/backupSessions?format=Entity",),
          ('https://em:9398/api/query?type=BackupJobSession&format=Entities&filter=CreationTime>="2025-08-15T00:00:00Z"&pageSize=500',)),
+    Rule("FEL412", "not-an-em-query", "info", "An `/api/query` URL that nothing marks as Enterprise Manager's; not checked.",
+         "Other products have `/api/query?type=…` too (VMware Cloud Director's typed queries: `orgVdc`, `vApp`, "
+         "`vm` …). `fel lint` checks such a URL only when the text or the file shows it is EM's: an EM query type "
+         "(or a near miss of one), EM's ports 9398/9399, `X-RestSvcSessionId`, `sessionMngr`. Given once per file "
+         "when the type is unknown and nothing points either way; an EM port or header in the file makes it an "
+         "EM query (and an unknown type then FEL102).",
+         ("https://portal.example.com/api/query?type=widgetReport",), ("https://em.example.local:9398/api/query?type=Job",)),
     Rule("FEL490", "unused-noqa", "warning", "A `fel: noqa` comment suppresses nothing.",
          "Suppressions that no longer match a finding hide nothing and mislead readers; an unknown code "
          "in one is a typo. Remove the code (or the whole comment).",
          ("'type=Job&pageSize=100'  # fel: noqa: FEL306",), ("'type=Job'  # fel: noqa: FEL306",)),
+    Rule("FEL491", "unreadable-path", "error", "A path given to `fel lint` could not be read as text.",
+         "A file or folder that cannot be opened, or a file named explicitly that is binary or too large, is "
+         "reported (exit code 2) rather than skipped: a CI gate must not pass without reading what it was given. "
+         "Exclude the path (`exclude` in `[tool.fel.lint]`) to leave it out on purpose.",
+         ("fel lint build/app.exe",), ("fel lint scripts/",)),
 ]
 
 RULES: dict[str, Rule] = {r.code: r for r in _RULES}
