@@ -5,7 +5,6 @@ carries diagnostics (never a Lark exception: Lark's terminal names are translate
 """
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # lark is imported only when the grammar is first needed
@@ -19,7 +18,8 @@ from .ast import (And, Comparison, Expr, Membership, Name, Not, Number, Or, Para
 from .fastpath import fast_filter, fast_statement, quote_depth, too_many_nots
 from .grammar import get_lark
 
-__all__ = ["parse_filter", "parse_statement", "get_parser", "SyntaxProblem", "MAX_INPUT", "MAX_DEPTH", "depth_problem"]
+__all__ = ["parse_filter", "parse_statement", "get_parser", "SyntaxProblem", "MAX_INPUT", "MAX_DEPTH", "depth_problem",
+           "split_value_tail"]
 
 #: Bounds on input (characters) and nesting depth (parentheses and ``not``).
 MAX_INPUT = 65536
@@ -213,12 +213,12 @@ def _translate(err: UnexpectedInput, text: str, start: str) -> Diagnostic:
         return make("FEL008", _span(tok), "this `)` has no matching `(`", hint="remove it or add `(`",
                     expected=words)
     # `Name==a,b` — the separator split an unquoted value: `b` is then read as a field.
-    m = re.search(r'([=<>]=?|!=)\s*([^\s;,()"]+)\s*([;,])\s*([A-Za-z_][A-Za-z0-9_]*)\s*$', before)
-    if m and (tok is None or tok.type in ("$END", "SEMI", "COMMA", "RPAR")):
-        vs, ve = m.start(2), m.end(4)
+    split = split_value_tail(before) if tok is None or tok.type in ("$END", "SEMI", "COMMA", "RPAR") else None
+    if split is not None:
+        vs, ve, sep, name = split
         return make("FEL013", Span(vs, ve),
-                    f"`{m.group(4)}` is not followed by a comparison; if `{text[vs:ve]}` is one value, quote it",
-                    hint=f'write "{text[vs:ve]}" — `{m.group(3)}` ends an unquoted value',
+                    f"`{name}` is not followed by a comparison; if `{text[vs:ve]}` is one value, quote it",
+                    hint=f'write "{text[vs:ve]}" — `{sep}` ends an unquoted value',
                     fix=Fix(Span(vs, ve), '"' + text[vs:ve].replace('"', '""') + '"', "quote the value", safe=False),
                     expected=words)
     found = _describe(tok, text, pos)
@@ -237,6 +237,61 @@ def _translate(err: UnexpectedInput, text: str, start: str) -> Diagnostic:
         msg = f"expected {_join(words)}, found {found}"
     return make("FEL001", Span(min(pos, len(text)), max(min(end, len(text)), min(pos, len(text)))),
                 msg, expected=words)
+
+
+_IDENT_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+_IDENT_CHARS = _IDENT_START | frozenset("0123456789")
+_VALUE_STOPS = frozenset(';,()"')
+
+
+def split_value_tail(before: str) -> tuple[int, int, str, str] | None:
+    """``Name==a,b`` at the end of ``before``: (value start, end of ``b``, separator, ``b``).
+
+    What ``re.search(r'([=<>]=?|!=)\\s*([^\\s;,()"]+)\\s*([;,])\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*$', before)``
+    finds (value start ``m.start(2)``, ``m.end(4)``, ``m.group(3)``, ``m.group(4)``), found by one
+    scan back from the end instead: the regex backtracks over every operator in the text, which
+    is quadratic in a long value (``"=" * 16000``). ``tests/core/test_reliability.py`` compares
+    the two on generated text.
+    """
+    i = len(before)
+    while i > 0 and before[i - 1].isspace():
+        i -= 1
+    end = i
+    while i > 0 and before[i - 1] in _IDENT_CHARS:
+        i -= 1
+    if i == end or before[i] not in _IDENT_START:
+        return None
+    name_start = i
+    while i > 0 and before[i - 1].isspace():
+        i -= 1
+    if i == 0 or before[i - 1] not in ";,":
+        return None
+    sep = before[i - 1]
+    i -= 1
+    while i > 0 and before[i - 1].isspace():
+        i -= 1
+    v_end = i
+    while i > 0 and not before[i - 1].isspace() and before[i - 1] not in _VALUE_STOPS:
+        i -= 1
+    run = i  # the run of value characters before the separator: before[run:v_end]
+    if run == v_end:
+        return None
+    while i > 0 and before[i - 1].isspace():
+        i -= 1
+    # An operator before the run (whitespace between): the leftmost match starts there.
+    if i < run and i > 0 and (before[i - 1] in "=<>" or (i > 1 and before[i - 2:i] == "!=")):
+        return run, end, sep, before[name_start:end]
+    # Otherwise the leftmost operator inside the run that leaves a value after it.
+    for s in range(run, v_end - 1):
+        c = before[s]
+        if c in "=<>":
+            e = s + 2 if before[s + 1] == "=" and s + 2 < v_end else s + 1
+        elif c == "!" and before[s + 1] == "=" and s + 2 < v_end:
+            e = s + 2
+        else:
+            continue
+        return e, end, sep, before[name_start:end]
+    return None
 
 
 def _last_unclosed_paren(text: str) -> int:
