@@ -56,8 +56,10 @@ def test_pygments_lexers_round_trip_and_classify():
 def test_pygments_entry_points_are_declared_and_resolve():
     """pyproject declares both lexers; where fel is installed (CI installs it), Pygments finds them."""
     import importlib
-    import tomllib
+    import sys
     from importlib.metadata import entry_points
+
+    tomllib = importlib.import_module("tomllib" if sys.version_info >= (3, 11) else "tomli")
 
     root = Path(__file__).resolve().parents[2]
     declared = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["entry-points"]["pygments.lexers"]
