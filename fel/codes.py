@@ -74,6 +74,10 @@ _RULES = [
     Rule("FEL013", "unquoted-separator", "error", "A value contains a separator and is not quoted.",
          "`;`, `,` and parentheses end an unquoted value: the rest is read as another condition.",
          ("Name==a,b",), ('Name=="a,b"',)),
+    Rule("FEL014", "invalid-unicode", "error", "The text holds a lone surrogate, which is not a Unicode character.",
+         "A URL carries UTF-8, and a lone surrogate (U+D800–U+DFFF: half of a UTF-16 pair, or a byte "
+         "that was not UTF-8 on the command line) has no UTF-8 form, so the query cannot be sent. Write "
+         "the character itself."),
     # ---- FEL1xx: names ----------------------------------------------------------------------
     Rule("FEL101", "unknown-field", "error", "The field is not a filter/sort field of the query type.",
          "EM rejects unknown fields. Field lists differ per type: see `fel schema <Type>`.",
@@ -128,6 +132,16 @@ _RULES = [
     Rule("FEL212", "time-expression-on-non-datetime", "warning",
          "`now`/`today` is compared with a field that is not a DateTime; it stays a literal string.",
          "", ("Name==now",)),
+    Rule("FEL213", "time-out-of-range", "error", "A time value reaches more than 1000 years from now.",
+         "`now`/`today` plus or minus an offset must stay a date EM can hold (years 0001–9999) whatever "
+         "the clock says; fel accepts offsets of up to 1000 years.",
+         ("BackupJobSession where CreationTime >= now-999999w",), ("BackupJobSession where CreationTime >= now-52w",)),
+    Rule("FEL214", "control-character", "warning", "A value holds a control character (such as NUL, tab or newline).",
+         "No name EM stores holds one, and HTTP.sys, in front of EM, rejects URLs whose escapes decode "
+         "to U+0000–U+001F or U+007F–U+009F unless AllowRestrictedChars is set: the query fails or "
+         "matches nothing.",
+         ("type=Job&filter=Name==%22Backup%00Job%22&pageSize=100",),
+         ("type=Job&filter=Name==%22Backup%20Job%22&pageSize=100",)),
     # ---- FEL3xx: structure and parameters ---------------------------------------------------
     Rule("FEL301", "mixed-and-or", "warning", "`;` and `,` are mixed without parentheses.",
          "EM does not document whether `;` or `,` binds tighter. fel reads AND first (as FIQL does), "
@@ -213,6 +227,18 @@ _RULES = [
          "when the type is unknown and nothing points either way; an EM port or header in the file makes it an "
          "EM query (and an unknown type then FEL102).",
          ("https://portal.example.com/api/query?type=widgetReport",), ("https://em.example.local:9398/api/query?type=Job",)),
+    Rule("FEL413", "malformed-url", "error", "The URL's host or port is malformed, or a `#` cuts it.",
+         "A host in brackets that is not an IPv6 address, a character no host name has, a port that is "
+         "not a number from 1 to 65535: clients refuse such a URL or send it elsewhere. A raw `#` starts "
+         "the fragment, which never reaches the server: what follows it is dropped.",
+         ("https://[em:9398/api/query?type=Job&pageSize=100", "https://em:9398/api#/query?type=Job&pageSize=100"),
+         ("https://em:9398/api/query?type=Job&pageSize=100",)),
+    Rule("FEL414", "url-too-long", "warning", "The compiled request line is longer than EM's HTTP stack accepts by default.",
+         "EM runs behind HTTP.sys, which by default accepts at most 16,384 bytes for the request line "
+         "and headers together (MaxRequestBytes; MaxFieldLength for the request line alone) and "
+         "answers longer requests with 400. fel warns when the request line of the compiled query, with "
+         "512 bytes left for headers, is over that limit: split the query (fewer values per `in`) or "
+         "filter on fewer names."),
     Rule("FEL490", "unused-noqa", "warning", "A `fel: noqa` comment suppresses nothing.",
          "Suppressions that no longer match a finding hide nothing and mislead readers; an unknown code "
          "in one is a typo. Remove the code (or the whole comment).",
