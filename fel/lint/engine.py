@@ -16,6 +16,7 @@ from ..span import Span
 from .candidate import HOLE, PLAIN, Candidate
 from .classify import Target, classify
 from .config import Settings
+from .evidence import NO_EVIDENCE, Evidence, file_evidence, judge
 from .extract import extract, iter_plain_lines
 from .languages import language_for
 from .noqa import Suppressor
@@ -70,12 +71,20 @@ def _param_level_hole(text: str, t: Target, cand: Candidate) -> bool:
     return False
 
 
-def lint_candidate(cand: Candidate, em_version: str | None = None) -> list[Diagnostic]:
-    """Diagnostics for one candidate, in candidate coordinates (holes already accounted for)."""
+def lint_candidate(cand: Candidate, em_version: str | None = None,
+                   evidence: Evidence = NO_EVIDENCE) -> list[Diagnostic]:
+    """Diagnostics for one candidate, in candidate coordinates (holes already accounted for).
+    ``evidence`` is what the whole file says about being EM's (:mod:`fel.lint.evidence`)."""
     t = classify(cand)
     if t is None:
         return []
     text = cand.text
+    if t.kind == "query":
+        verdict = judge(text, t, cand, evidence)
+        if verdict == "foreign":
+            return []
+        if verdict == "ambiguous":
+            return [_not_em(text, t)]
     diags = url_rules(text, t, em_version)
     if t.kind in ("query", "statement"):
         start = t.check_start if t.kind == "query" else 0
@@ -100,6 +109,16 @@ def lint_candidate(cand: Candidate, em_version: str | None = None) -> list[Diagn
             continue
         out.append(d)
     return out
+
+
+def _not_em(text: str, t: Target) -> Diagnostic:
+    from ..diagnostics import make
+    span = next((vs for name, _, _, vs in t.params(text) if name.strip().lower() == "type"), t.span)
+    value = text[span.start:span.end]
+    return make("FEL412", span, f"`{value}` is not an EM query type and nothing here says this is Enterprise "
+                "Manager's `/api/query`; not checked",
+                hint="if it is EM, the type is wrong (FEL102); EM's port 9398 or its `X-RestSvcSessionId` "
+                "header in the file makes fel check it")
 
 
 def _partial(cand: Candidate, t: Target) -> bool:
@@ -185,6 +204,7 @@ def lint_text(source: str, *, path: str | None = None, language: str | None = No
         first = source[:200].split("\n", 1)[0]
         language = language_for(path, first)
     enabled = settings.enabled_for(path)
+    evidence = NO_EVIDENCE if language == "plain" else file_evidence(source)
     comment_spans: list[tuple[int, int]] = []
     noqa = Suppressor(source, None)
     if language == "plain" and not noqa.directives:
@@ -207,7 +227,7 @@ def lint_text(source: str, *, path: str | None = None, language: str | None = No
             # moved by the distance between the two (kept once: no copy in line coordinates).
             seen = shifted.get(cand.text)
             if seen is None:
-                fds = tuple([_to_file(d, cand) for d in lint_candidate(cand, em) if d.code in enabled])
+                fds = tuple([_to_file(d, cand) for d in lint_candidate(cand, em, evidence) if d.code in enabled])
                 shifted[cand.text] = (base, *fds) if fds else ()
             elif not seen:
                 continue
@@ -218,7 +238,7 @@ def lint_text(source: str, *, path: str | None = None, language: str | None = No
             key = (cand.text, tuple(cand.holes), cand.origin, cand.endpoint)
             found = memo.get(key)
             if found is None:
-                found = memo[key] = lint_candidate(cand, em)
+                found = memo[key] = lint_candidate(cand, em, evidence)
             fds = tuple(_to_file(d, cand) for d in found if d.code in enabled)
         if not fds:
             continue
@@ -232,7 +252,11 @@ def lint_text(source: str, *, path: str | None = None, language: str | None = No
     if noqa.directives:
         out.extend(u for u in noqa.unused(lambda c: c in enabled) if u.code in enabled)
     from ..diagnostics import sort_diagnostics
-    return LintResult(path, source, sort_diagnostics(out), language)
+    out = sort_diagnostics(out)
+    if any(d.code == "FEL412" for d in out):  # a word once per file is enough
+        first = next(d for d in out if d.code == "FEL412")
+        out = [d for d in out if d.code != "FEL412" or d is first]
+    return LintResult(path, source, out, language)
 
 
 def _all_codes() -> set[str]:
