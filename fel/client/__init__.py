@@ -15,6 +15,7 @@ Names are loaded lazily: ``fel.client.decode`` (offline decoding) does not impor
 ``Page``               one decoded QueryResult (:mod:`fel.client.decode`)
 ``ResultStream``       the paging iterator (:mod:`fel.client.paging`)
 ``load_profile``       profiles from the config file (:mod:`fel.client.config`)
+``Fleet``              one query across many servers (:mod:`fel.client.fleet`)
 errors                 :mod:`fel.client.errors` (``ClientError`` and subclasses)
 =====================  ===========================================================
 """
@@ -28,6 +29,8 @@ _LAZY = {
     "Entity": "entity", "Link": "entity",
     "Page": "decode", "decode_page": "decode", "decode_document": "decode",
     "ResultStream": "paging", "TruncatedResultWarning": "paging",
+    "Fleet": "fleet", "Server": "fleet", "Row": "fanout", "ServerFailure": "fanout", "ServerResult": "fanout",
+    "FleetResult": "fanout", "select_profiles": "config",
     "Profile": "config", "load_profile": "config", "load_config": "config", "config_path": "config",
     "TransportPolicy": "transport", "InsecureConnectionWarning": "transport",
     "ClientError": "errors", "ConfigError": "errors", "ConnectFailed": "errors", "TlsFailed": "errors",
@@ -39,9 +42,11 @@ _LAZY = {
 __all__ = sorted(_LAZY)
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .config import Profile, config_path, load_config, load_profile
+    from .config import Profile, config_path, load_config, load_profile, select_profiles
     from .decode import Page, decode_document, decode_page
     from .entity import Entity, Link
+    from .fanout import FleetResult, Row, ServerFailure, ServerResult
+    from .fleet import Fleet, Server
     from .errors import (ApiError, AuthFailed, BodyTooLarge, ClientError, ConfigError, ConnectFailed, DecodeError,
                          Forbidden, HostileBody, QueryRejected, TimedOut, TlsFailed, UnexpectedContentType,
                          WrongService)

@@ -30,12 +30,12 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from .errors import ConfigError, register_secret
 
-__all__ = ["Profile", "Config", "config_path", "load_config", "load_profile", "resolve_password",
-           "keyring_service", "OUTPUTS", "WIRES"]
+__all__ = ["Profile", "Config", "config_path", "load_config", "load_profile", "select_profiles", "is_pattern",
+           "resolve_password", "keyring_service", "OUTPUTS", "WIRES"]
 
 log = logging.getLogger("fel.client")
 
@@ -173,6 +173,42 @@ def load_profile(name: str | None = None, *, path: Path | str | None = None,
         known = f"; known: {', '.join(sorted(config.profiles))}" if config.profiles else ""
         raise ConfigError(f"no profile {chosen!r} {where}{known}")
     return config.profiles[chosen]
+
+
+def is_pattern(text: str) -> bool:
+    """Whether a ``--profile`` value is a glob pattern (``*``, ``?`` or ``[...]``)."""
+    return any(ch in text for ch in "*?[")
+
+
+def select_profiles(patterns: Sequence[str] = (), *, all_profiles: bool = False, path: Path | str | None = None,
+                    env: Mapping[str, str] | None = None) -> list[Profile]:
+    """The profiles named by ``patterns`` (exact names or shell-style globs over profile names,
+    matched case-sensitively), or every profile with ``all_profiles``; in the order of the
+    patterns, then of the config file, each profile once. A pattern that matches nothing, or
+    an empty selection, is a :class:`ConfigError`."""
+    import fnmatch
+
+    config = load_config(path, env)
+    where = f"in {config.path}" if config.exists else f"(no config file at {config.path})"
+    names = list(config.profiles)
+    known = f"; known: {', '.join(sorted(names))}" if names else ""
+    chosen: list[str] = []
+    if all_profiles:
+        if not names:
+            raise ConfigError(f"no profiles {where}: --all-profiles needs [profiles.NAME] tables")
+        chosen = list(names)
+    for pattern in patterns:
+        if is_pattern(pattern):
+            matched = [n for n in names if fnmatch.fnmatchcase(n, pattern)]
+        else:
+            matched = [pattern] if pattern in config.profiles else []
+        if not matched:
+            what = "matches" if is_pattern(pattern) else "is named"
+            raise ConfigError(f"no profile {what} {pattern!r} {where}{known}")
+        chosen.extend(n for n in matched if n not in chosen)
+    if not chosen:
+        raise ConfigError("no profiles selected: give --profile NAME (globs such as 'eu-*' work) or --all-profiles")
+    return [config.profiles[n] for n in chosen]
 
 
 def keyring_service(base_url: str) -> str:
