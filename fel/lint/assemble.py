@@ -22,7 +22,10 @@ __all__ = ["assemble", "Chain"]
 _QUERY_KEYS = {"type", "format", "filter", "sortasc", "sortdesc", "pagesize", "page"}
 _LOOKUP_ONLY = {"host", "hierarchyref", "hierachyref"}
 _KEYS = _QUERY_KEYS | _LOOKUP_ONLY | {"name"}
-_KV_SEPS = {":", ",", "=>", "=", ":="}
+_KV_SEPS = {":", ",", "=>", "=", ":=", "->"}  # `->`: Scala's Map("type" -> "Job")
+#: Word separators between a key and its value: Kotlin's mapOf("type" to "Job").
+_KV_WORDS = {"to"}
+_INT = re.compile(r"\d+")
 _OPEN, _CLOSE = "([{", ")]}"
 _EM_OP = re.compile(r"[A-Za-z]\w*\s*(==|!=|>=|<=|<|>)")
 _LIST_ITEM = re.compile(r"(?i)^(type|format|filter|sortasc|sortdesc|pagesize|page)=")
@@ -153,6 +156,14 @@ def assemble(toks: list[Tok], lang: Language, origin: str = "literal") -> list[C
 
 # ---- parameter groups -------------------------------------------------------------------------
 @dataclass(slots=True)
+class _Number:
+    """An integer literal as a parameter value (``pageSize: 5``): sent as its digits."""
+
+    text: str
+    span: Span
+
+
+@dataclass(slots=True)
 class _Group:
     pairs: list  # (key text, key Literal|None, key span, sep span, value Chain|Span)
     members: set[int]
@@ -187,6 +198,8 @@ class _Group:
             b.glue("=", sspan)
             if isinstance(value, Chain):
                 _add_chain(b, value, encode=True)
+            elif isinstance(value, _Number):
+                b.glue(value.text, value.span)
             else:
                 b.hole(value)
         cand = b.build("params")
@@ -241,6 +254,11 @@ def _value(items: list, j: int) -> tuple[object, int] | None:
         return None
     if isinstance(items[j], Chain):
         return items[j], j + 1
+    it = items[j]
+    if isinstance(it, Tok) and it.kind == "word" and _INT.fullmatch(it.text):
+        nxt = items[j + 1] if j + 1 < n else None
+        if nxt is None or (isinstance(nxt, Tok) and (nxt.kind == "nl" or (nxt.kind == "op" and nxt.text in ",;)]}"))):
+            return _Number(it.text, Span(it.start, it.end)), j + 1
     m, depth = j, 0
     while m < n:
         it = items[m]
@@ -265,13 +283,18 @@ def _value(items: list, j: int) -> tuple[object, int] | None:
     return Span(s, e), m
 
 
+def _is_sep(item) -> bool:
+    return isinstance(item, Tok) and ((item.kind == "op" and item.text in _KV_SEPS)
+                                      or (item.kind == "word" and item.text in _KV_WORDS))
+
+
 def _kv_groups(items: list) -> list[_Group]:
     groups: list[_Group] = []
     i, n = 0, len(items)
     while i < n:
         k = _key(items[i])
         sep = items[i + 1] if i + 1 < n else None
-        if k is None or not (isinstance(sep, Tok) and sep.kind == "op" and sep.text in _KV_SEPS):
+        if k is None or not _is_sep(sep):
             i += 1
             continue
         group = _Group([], set())
@@ -279,20 +302,20 @@ def _kv_groups(items: list) -> list[_Group]:
         while j < n:
             k = _key(items[j])
             sep = items[j + 1] if j + 1 < n else None
-            if k is None or not (isinstance(sep, Tok) and sep.kind == "op" and sep.text in _KV_SEPS):
+            if k is None or not _is_sep(sep):
                 break
             got = _value(items, j + 2)
             if got is None:
                 break
             value, after = got
-            if k[1] is None and sep.text == ":" and not isinstance(value, Chain):
+            if k[1] is None and sep.text == ":" and not isinstance(value, (Chain, _Number)):
                 break  # ``page: int`` is an annotation; a word key with ``:`` needs a string value
             group.pairs.append((k[0], k[1], k[2], Span(sep.start, sep.end), value))
             group.members.update(range(j, after))
             # filler between pairs: punctuation, newlines, a call name (``qget.Add``)
             f, lines, filler = after, 0, 0
             while f < n and filler < 8 and _key(items[f]) is None and isinstance(items[f], Tok) \
-                    and items[f].kind in ("op", "nl", "word") and items[f].text not in ("}", "]"):
+                    and items[f].kind in ("op", "nl", "word") and items[f].text not in ("}", "]", "="):
                 lines += items[f].kind == "nl"
                 filler += 1
                 f += 1

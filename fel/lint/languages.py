@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from .lex_c import CLikeLexer, CSharpLexer, DartLexer, GoLexer, JsLexer, PythonLexer
+from .lex_c import CLikeLexer, CSharpLexer, DartLexer, GoLexer, GroovyLexer, JsLexer, PythonLexer
 from .lex_script import PerlLexer, PhpLexer, RubyLexer
 from .lex_shell import PowerShellLexer, ShellLexer
 from .lexbase import Lexer
@@ -29,6 +29,9 @@ LANGUAGES: dict[str, Language] = {
     "go": Language("go", GoLexer),
     "csharp": Language("csharp", CSharpLexer),
     "clike": Language("clike", CLikeLexer),
+    "kotlin": Language("kotlin", CLikeLexer),
+    "scala": Language("scala", CLikeLexer),
+    "groovy": Language("groovy", GroovyLexer),
     "dart": Language("dart", DartLexer, ("+",), "space"),
     "shell": Language("shell", ShellLexer, (), "touch"),
     "powershell": Language("powershell", PowerShellLexer),
@@ -46,8 +49,8 @@ EXTENSIONS: dict[str, str] = {
     ".ts": "javascript", ".tsx": "javascript", ".mts": "javascript", ".cts": "javascript",
     ".json": "json", ".jsonc": "javascript",
     ".go": "go", ".cs": "csharp", ".dart": "dart",
-    ".java": "clike", ".kt": "clike", ".kts": "clike", ".swift": "clike", ".rs": "clike", ".scala": "clike",
-    ".groovy": "clike", ".c": "clike", ".h": "clike", ".cpp": "clike", ".hpp": "clike", ".cc": "clike",
+    ".java": "clike", ".kt": "kotlin", ".kts": "kotlin", ".swift": "clike", ".rs": "clike",
+    ".scala": "scala", ".sc": "scala", ".groovy": "groovy", ".gvy": "groovy", ".gradle": "groovy", ".c": "clike", ".h": "clike", ".cpp": "clike", ".hpp": "clike", ".cc": "clike",
     ".sh": "shell", ".bash": "shell", ".zsh": "shell", ".ksh": "shell",
     ".ps1": "powershell", ".psm1": "powershell", ".psd1": "powershell",
     ".pl": "perl", ".pm": "perl", ".t": "perl",
@@ -63,14 +66,19 @@ SOURCE_EXTENSIONS = frozenset(e for e in EXTENSIONS if e != ".txt")
 _FENCES = {
     "py": "python", "python": "python", "python3": "python", "js": "javascript", "javascript": "javascript",
     "ts": "javascript", "typescript": "javascript", "json": "json", "go": "go", "golang": "go",
-    "cs": "csharp", "csharp": "csharp", "c#": "csharp", "java": "clike", "kotlin": "clike", "dart": "dart",
+    "cs": "csharp", "csharp": "csharp", "c#": "csharp", "java": "clike", "kotlin": "kotlin", "kt": "kotlin",
+    "scala": "scala", "groovy": "groovy", "dart": "dart",
     "sh": "shell", "bash": "shell", "shell": "shell", "zsh": "shell", "console": "shell",
     "ps1": "powershell", "powershell": "powershell", "pwsh": "powershell", "posh": "powershell",
     "perl": "perl", "pl": "perl", "php": "php", "ruby": "ruby", "rb": "ruby", "yaml": "yaml", "yml": "yaml",
 }
 
+#: Files known by name (no extension).
+_NAMES = {"jenkinsfile": "groovy"}
+
 _SHEBANG = {"python": "python", "bash": "shell", "sh": "shell", "zsh": "shell", "pwsh": "powershell",
-            "perl": "perl", "php": "php", "ruby": "ruby", "node": "javascript"}
+            "perl": "perl", "php": "php", "ruby": "ruby", "node": "javascript",
+            "groovy": "groovy"}
 
 
 def fence_language(info: str) -> str | None:
@@ -84,6 +92,8 @@ def language_for(path: str | None, first_line: str = "") -> str:
         ext = os.path.splitext(path)[1].lower()
         if ext in EXTENSIONS:
             return EXTENSIONS[ext]
+        if os.path.basename(path).lower() in _NAMES:
+            return _NAMES[os.path.basename(path).lower()]
     if first_line.startswith("#!"):
         words = first_line[2:].replace("/", " ").split()
         for w in reversed(words):

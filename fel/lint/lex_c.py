@@ -1,4 +1,4 @@
-"""Lexers for Python and the C family (JavaScript/TypeScript, Go, C#, Java, Kotlin, Dart…)."""
+"""Lexers for Python and the C family (JavaScript/TypeScript, Go, C#, Java, Kotlin, Scala, Dart, Groovy…)."""
 from __future__ import annotations
 
 import re
@@ -6,7 +6,8 @@ import re
 from .candidate import LitBuilder, Quoting, backslash_quoting, doubling_quoting, raw_quoting
 from .lexbase import Lexer, scan_balanced
 
-__all__ = ["PythonLexer", "JsLexer", "GoLexer", "CSharpLexer", "CLikeLexer", "DartLexer", "decode_backslash"]
+__all__ = ["PythonLexer", "JsLexer", "GoLexer", "CSharpLexer", "CLikeLexer", "DartLexer", "GroovyLexer",
+           "decode_backslash"]
 
 _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
            "\\": "\\", "'": "'", '"': '"', "`": "`", "$": "$", "/": "/", "?": "?", "{": "{", "}": "}"}
@@ -323,3 +324,28 @@ class DartLexer(Lexer):
                                 escapes=False, multiline=len(quote) == 3, prefix=1)
         return _scan_simple(self, i, quote, backslash_quoting("dart" + q, q + "$"), multiline=len(quote) == 3,
                             interp="$")
+
+
+# ---- Groovy -----------------------------------------------------------------------------------
+class GroovyLexer(Lexer):
+    """Groovy (Jenkins pipelines, Gradle scripts): ``'…'`` and ``'''…'''`` are plain strings,
+    ``"…"`` and ``\"\"\"…\"\"\"`` GStrings with ``$x``/``${…}`` holes; slashy strings (``/…/``,
+    regexes) are skipped like JavaScript's regex literals."""
+
+    line_comments = ("//",)
+    block_comments = (("/*", "*/"),)
+
+    def string(self, i: int) -> int | None:
+        src = self.src
+        for quote in ("'''", '"""', "'", '"'):
+            if src.startswith(quote, i):
+                q = quote[0]
+                triple = len(quote) == 3
+                if q == "'":
+                    return _scan_simple(self, i, quote, backslash_quoting(f"groovy{quote}", q + "$"),
+                                        multiline=triple)
+                return _scan_simple(self, i, quote, backslash_quoting(f"groovy{quote}", q + "$"),
+                                    multiline=triple, interp="$")
+        return None
+
+    special = JsLexer.special

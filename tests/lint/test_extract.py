@@ -71,6 +71,7 @@ def test_extraction_never_raises_and_maps_inside_the_text(text, language):
 def test_lint_never_raises(text, language):
     ext = {v: k for k, v in {".py": "python", ".js": "javascript", ".json": "json", ".go": "go", ".cs": "csharp",
                              ".java": "clike", ".dart": "dart", ".sh": "shell", ".ps1": "powershell", ".pl": "perl",
-                             ".php": "php", ".rb": "ruby", ".yml": "yaml", ".md": "markdown", ".txt": "plain"}.items()}
+                             ".php": "php", ".rb": "ruby", ".yml": "yaml", ".md": "markdown", ".txt": "plain",
+                             ".kt": "kotlin", ".scala": "scala", ".groovy": "groovy"}.items()}
     for d in lint(text, "x" + ext[language]):
         assert 0 <= d.span.start <= d.span.end <= len(text)
