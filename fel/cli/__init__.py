@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("fel.cli.serve", "run the local Enterprise Manager emulator"),
     "lint": ("fel.cli.lint", "find mistakes in stored queries (files, directories or -)"),
     "rule": ("fel.cli.rule", "explain a diagnostic code, e.g. `fel rule FEL003`"),
+    "lsp": ("fel.cli.lsp", "language server for editors: diagnostics, fixes, completion, hover (stdio)"),
 }
 
 
