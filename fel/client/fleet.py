@@ -47,13 +47,15 @@ _CLIENT_OPTIONS = ("verify", "ca_bundle", "timeout", "wire")
 @dataclass(frozen=True)
 class Server:
     """One Enterprise Manager of a fleet: ``profile`` names it in every row and message;
-    ``options`` are keyword arguments of :class:`~fel.client.Client` (``verify``, ``timeout`` …)."""
+    ``options`` are keyword arguments of :class:`~fel.client.Client` (``verify``, ``timeout`` …);
+    ``format`` the EM format asked for when neither the query nor the caller names one."""
 
     profile: str
     url: str
     user: str | None = None
     password: Any = field(default=None, repr=False)
     options: Mapping[str, Any] = field(default_factory=dict)
+    format: str | None = None
 
 
 def servers_from_profiles(profiles: Iterable[Any], *, user: str | None = None, password_env: str | None = None,
@@ -83,7 +85,7 @@ def servers_from_profiles(profiles: Iterable[Any], *, user: str | None = None, p
             raise ConfigError(f"profile {name!r}: {exc.message}", hint=exc.hint) from None
         opts = {k: getattr(prof, k) for k in _CLIENT_OPTIONS if getattr(prof, k, None) is not None}
         opts.update({k: v for k, v in options.items() if v is not None})
-        servers.append(Server(name, base, who, password, opts))
+        servers.append(Server(name, base, who, password, opts, prof.format))
     return servers
 
 
@@ -243,8 +245,9 @@ class _QueryJob:
         client = None
         try:
             client = self.fleet._client(self.server)
+            fmt = self.mode["format"] or (None if self.compiled.format else self.server.format)
             stream = client.query(self.compiled, limit=limit, all=self.mode["all"], page=self.mode["page"],
-                                  format=self.mode["format"], warn=False)
+                                  format=fmt, warn=False)
             for pg in stream.pages():
                 result.pages += 1
                 batch = pg.entities if limit is None else pg.entities[:max(0, limit - result.rows)]

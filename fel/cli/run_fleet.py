@@ -1,0 +1,168 @@
+"""``fel run`` across several Enterprise Managers (fan-out), called from :mod:`fel.cli.run`.
+
+Chosen by ``--all-profiles``, more than one ``--profile``, or a ``--profile`` glob
+(``'eu-*'``). The query has been checked by then; it is compiled once here, the profiles and
+passwords are resolved (a bad profile: exit 2, before any request), and the servers are
+queried in a bounded pool (:class:`fel.client.fleet.Fleet`). Rows are printed as each
+server's pages arrive, each naming its profile; a server that fails gets one line on stderr.
+
+Exit codes: 0 every server answered; 3 any server failed (its line on stderr says why; the
+rows of the others are printed); 2 usage or configuration; 1 the query has errors.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import warnings
+from typing import Any
+
+__all__ = ["add_fleet_arguments", "wants_fleet", "run_fleet"]
+
+PROG = "fel run"
+
+
+def _parallel(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be >= 1")
+    return value
+
+
+def add_fleet_arguments(parser: argparse.ArgumentParser) -> None:
+    from fel.client.fleet import DEFAULT_PARALLEL
+
+    group = parser.add_argument_group("several servers (fan-out; see docs/fanout.md)")
+    group.add_argument("--all-profiles", action="store_true", help="query every profile of the config file")
+    group.add_argument("--parallel", type=_parallel, metavar="N",
+                       help=f"servers queried at once (default {DEFAULT_PARALLEL})")
+    group.add_argument("--merge-sort", action="store_true",
+                       help="merge the servers' sorted rows into one order (needs `order by`); without it rows"
+                            " of different servers interleave as they arrive")
+
+
+def wants_fleet(args: argparse.Namespace) -> bool:
+    """Several servers: --all-profiles, --profile given more than once, or a glob."""
+    from fel.client.config import is_pattern
+
+    profiles = getattr(args, "profile", None) or []
+    return bool(getattr(args, "all_profiles", False) or len(profiles) > 1 or any(is_pattern(p) for p in profiles))
+
+
+def _error(message: str) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+
+
+def _note(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)
+
+
+def _names(profiles: list[str], most: int = 8) -> str:
+    shown = ", ".join(profiles[:most])
+    return shown + (f" and {len(profiles) - most} more" if len(profiles) > most else "")
+
+
+def run_fleet(args: argparse.Namespace, text: str) -> int:
+    import dataclasses
+
+    import fel
+    from fel.client.fanout import Batch
+    from fel.client.fleet import DEFAULT_PARALLEL, Fleet, servers_from_profiles
+    from fel.client.config import select_profiles
+    from fel.client.fleet_output import make_fleet_writer
+    from fel.client.transport import InsecureConnectionWarning
+
+    if args.url:
+        _error("--url names one server; with several profiles each profile names its own (drop --url)")
+        return 2
+    if args.offline:
+        _error("--offline reads one saved file; it does not combine with several profiles")
+        return 2
+    compiled = fel.compile_query(text, type=args.type, em_version=args.em_version)
+    if args.merge_sort and compiled.sort is None:
+        _error("--merge-sort merges sorted rows: the query needs `order by FIELD` (or sortAsc/sortDesc)")
+        return 2
+    profiles = select_profiles(args.profile or (), all_profiles=args.all_profiles, path=args.config)
+    servers = servers_from_profiles(profiles, user=args.user, password_env=args.password_env,
+                                    verify=False if args.insecure else None, ca_bundle=args.ca_bundle,
+                                    wire=args.wire)
+    if args.timeout:
+        servers = [dataclasses.replace(s, options={**s.options, "timeout": (
+            min(tuple(s.options.get("timeout") or (5.0, 60.0))[0], args.timeout), args.timeout)})
+            for s in servers]
+    insecure = [s.profile for s in servers if s.options.get("verify") is False and not s.options.get("ca_bundle")]
+    if insecure:
+        _note(f"warning: TLS certificates are not verified for {_names(insecure)}")
+    fleet = Fleet(servers, parallel=args.parallel or DEFAULT_PARALLEL)
+    writer = make_fleet_writer(sys.stdout, args.output or "table", args.fields, links=args.links)
+    progress = _FleetProgress(len(servers), enabled=not args.no_progress and sys.stderr.isatty())
+    result = fleet.query(compiled, all=args.all, limit=args.limit, page=args.page,
+                         format=None if compiled.format else args.em_format, merge_sort=args.merge_sort)
+    with fleet, result, warnings.catch_warnings():
+        warnings.simplefilter("ignore", InsecureConnectionWarning)  # said once above, not from every thread
+        try:
+            for event in result.events():
+                if isinstance(event, Batch):
+                    progress.clear()
+                    writer.write(event.rows)
+                elif event.failure is not None:
+                    progress.clear()
+                    _error(str(event.failure))
+                progress.show(result)
+            progress.clear()
+            writer.close()
+        finally:
+            progress.clear()
+    _summary_notes(args, result)
+    return 3 if result.failures else 0
+
+
+def _summary_notes(args: argparse.Namespace, result: Any) -> None:
+    servers = [result.servers[p] for p in result.profiles if p in result.servers]
+    cut = [s.profile for s in servers if s.ok and s.truncated]
+    if cut:
+        _note("warning: the query has no pageSize, so Enterprise Manager returned only its first page of 100 on "
+              f"{_names(cut)}; use --all, --limit N or a pageSize")
+    more = [s.profile for s in servers if s.ok and s.more and not s.truncated]
+    if more and not args.all and args.limit is None:
+        _note(f"more pages exist on {_names(more)} (--all fetches them)")
+
+
+class _FleetProgress:
+    """One line on stderr (only on a terminal): servers done and failed, rows so far."""
+
+    def __init__(self, total: int, *, enabled: bool, interval: float = 0.1) -> None:
+        self.total = total
+        self.enabled = enabled
+        self.interval = interval
+        self.text = ""
+        self.shown = False
+        self._last = 0.0
+
+    def show(self, result: Any) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if not self.text or now - self._last >= self.interval or result.done == self.total:
+            self._last = now
+            failed = len(result.failures)
+            text = (f"servers {result.done}/{self.total} done" + (f", {failed} failed" if failed else "")
+                    + f" · {result.rows:,} rows")
+            pad = " " * max(0, len(self.text) - len(text)) if self.shown else ""
+            self.text = text
+        elif self.shown:
+            return
+        else:
+            pad = ""
+        sys.stderr.write("\r" + self.text + pad)
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * len(self.text) + "\r")
+            sys.stderr.flush()
+            self.shown = False
