@@ -18,6 +18,11 @@ with a :class:`~fel.client.errors.DecodeError` rather than looping.
 A query without ``pageSize`` is cut at 100 entities by EM. When the stream stops at such a
 page while more pages exist, it sets :attr:`ResultStream.truncated` and issues a
 :class:`TruncatedResultWarning`.
+
+A stream follows at most ``max_pages`` pages (:data:`DEFAULT_MAX_PAGES`, 10,000, unless the
+caller says otherwise; 0 or None: no cap), so a server that claims 10^9 pages cannot keep it
+going for ever. When the cap stops a stream while the server says more pages exist, it sets
+:attr:`ResultStream.capped` and issues a :class:`PageLimitWarning` — never silently.
 """
 from __future__ import annotations
 
@@ -29,14 +34,20 @@ from .decode import Page
 from .entity import Entity
 from .errors import DecodeError
 
-__all__ = ["ResultStream", "TruncatedResultWarning", "with_page", "rebase"]
+__all__ = ["ResultStream", "TruncatedResultWarning", "PageLimitWarning", "with_page", "rebase", "DEFAULT_MAX_PAGES"]
 
 #: EM's page size when a query gives none.
 SERVER_DEFAULT_PAGE_SIZE = 100
+#: Pages one stream follows unless told otherwise (``fel run --max-pages``, ``Client(max_pages=)``).
+DEFAULT_MAX_PAGES = 10_000
 
 
 class TruncatedResultWarning(UserWarning):
     """A query without pageSize stopped at EM's default page of 100 while more exist."""
+
+
+class PageLimitWarning(UserWarning):
+    """A stream stopped at its page cap (``max_pages``) while the server says more exist."""
 
 
 def with_page(url: str, page: int) -> str:
@@ -81,9 +92,12 @@ class ResultStream(Iterator[Entity]):
         follow_links: bool = True,
         on_page: Callable[["ResultStream", Page], None] | None = None,
         warn: bool = True,
+        max_pages: int | None = DEFAULT_MAX_PAGES,
     ) -> None:
         if limit is not None and limit < 0:
             raise ValueError("limit must be >= 0")
+        if max_pages is not None and max_pages < 0:
+            raise ValueError("max_pages must be >= 0 (0: no cap)")
         if page is not None and page < 1:
             raise ValueError("page must be >= 1")
         self._fetch = fetch
@@ -105,6 +119,10 @@ class ResultStream(Iterator[Entity]):
         self.truncated = False
         #: True when more pages exist beyond what was fetched.
         self.more = False
+        #: the page cap (None: none).
+        self.max_pages = max_pages or None
+        #: True when the stream stopped at ``max_pages`` while more pages exist.
+        self.capped = False
         self._iter: Iterator[Entity] | None = None
 
     # -- iteration -------------------------------------------------------------------------
@@ -157,6 +175,10 @@ class ResultStream(Iterator[Entity]):
             if not more or not page.entities:
                 self.more = False
                 return
+            if self.max_pages is not None and self.pages_fetched >= self.max_pages:
+                self.more = True
+                self._capped(page)
+                return
             url = self._next_url(page, num)
 
     def _next_url(self, page: Page, num: int) -> str:
@@ -174,6 +196,18 @@ class ResultStream(Iterator[Entity]):
                     f"the query has no pageSize, so Enterprise Manager returned only its first page"
                     f" of {page.page_size or SERVER_DEFAULT_PAGE_SIZE} (page 1{total}); ask for all"
                     " pages (all=True, `fel run --all`) or set pageSize"
+                ),
+                stacklevel=5,
+            )
+
+    def _capped(self, page: Page) -> None:
+        self.capped = True
+        if self.warn:
+            total = f" of the {page.pages_count} the server claims" if page.pages_count else ""
+            warnings.warn(
+                PageLimitWarning(
+                    f"stopped after {self.pages_fetched} pages{total}: the page cap is {self.max_pages}"
+                    " (max_pages=, `fel run --max-pages N`; 0 for no cap)"
                 ),
                 stacklevel=5,
             )

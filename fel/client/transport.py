@@ -4,10 +4,13 @@ One :class:`Transport` wraps a :class:`requests.Session`. It
 
 * verifies TLS by default (``verify=False`` warns once per process; ``ca_bundle`` names a
   PEM file of trusted CAs);
-* applies a (connect, read) timeout to every request;
+* applies a (connect, read) timeout to every socket operation, and an overall ``deadline`` to
+  each call — attempts, backoff and the whole body included — so a server trickling its
+  answer a byte at a time cannot hold a call for ever (:mod:`fel.client.deadline`);
 * retries idempotent requests (GET, HEAD, DELETE, and calls the caller marks idempotent) on
   connection errors, dropped connections, read timeouts and 502/503/504, with exponential
-  backoff and jitter, a bounded number of times (``Retry-After`` is honoured up to the cap);
+  backoff and jitter, a bounded number of times (``Retry-After`` is honoured up to the cap),
+  never past the deadline; each retry is logged at INFO level (``fel run -v`` shows it);
 * reads bodies in chunks and stops at ``max_body`` bytes;
 * turns every failure into a one-line :mod:`fel.client.errors` exception: refused
   connections, DNS failures, TLS errors, the 9419 port of the VBR REST API, timeouts.
@@ -29,10 +32,12 @@ from urllib.parse import urlsplit
 import requests
 from requests.structures import CaseInsensitiveDict
 
+from .deadline import Watch, install
 from .decode import DEFAULT_MAX_BODY
-from .errors import BodyTooLarge, ConnectFailed, RequestInfo, TimedOut, TlsFailed, redact
+from .errors import BodyTooLarge, ClientError, ConnectFailed, RequestInfo, TimedOut, TlsFailed, redact
 
-__all__ = ["TransportPolicy", "Reply", "Transport", "InsecureConnectionWarning", "VBR_PORT", "port_hint"]
+__all__ = ["TransportPolicy", "Reply", "Transport", "InsecureConnectionWarning", "VBR_PORT", "port_hint",
+           "DEFAULT_DEADLINE"]
 
 log = logging.getLogger("fel.client")
 
@@ -40,6 +45,8 @@ log = logging.getLogger("fel.client")
 VBR_PORT = 9419
 RETRY_STATUSES = frozenset({502, 503, 504})
 IDEMPOTENT = frozenset({"GET", "HEAD", "DELETE", "OPTIONS", "PUT"})
+#: Default overall deadline of one call (seconds): every attempt, backoff and body byte.
+DEFAULT_DEADLINE = 300.0
 _insecure_warned = False
 
 
@@ -63,6 +70,9 @@ class TransportPolicy:
     #: first backoff delay in seconds; doubles each attempt, capped at ``backoff_max``.
     backoff: float = 0.5
     backoff_max: float = 8.0
+    #: overall seconds for one call — attempts, backoff and reading the body — after which it
+    #: fails with :class:`~fel.client.errors.TimedOut` (None: no deadline, only the timeouts).
+    deadline: float | None = DEFAULT_DEADLINE
     max_body: int = DEFAULT_MAX_BODY
     user_agent: str = "fel-client"
 
@@ -99,10 +109,12 @@ class Transport:
     """Sends requests under a :class:`TransportPolicy`."""
 
     def __init__(self, policy: TransportPolicy | None = None, *, sleep: Callable[[float], None] = time.sleep,
-                 session: requests.Session | None = None) -> None:
+                 session: requests.Session | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.policy = policy or TransportPolicy()
         self._sleep = sleep
+        self._clock = clock
         self.session = session or requests.Session()
+        install(self.session)
         self.session.headers["User-Agent"] = self.policy.user_agent
         self.session.trust_env = True
         self.attempts = 0  # requests sent, retries included (for tests and statistics)
@@ -128,65 +140,108 @@ class Transport:
         auth: Any = None,
         idempotent: bool | None = None,
     ) -> Reply:
-        """Send ``method url`` and read the reply; retry when that is safe."""
+        """Send ``method url`` and read the reply; retry when that is safe, within the deadline."""
         method = method.upper()
         info = RequestInfo.of(method, url, headers)
         retryable = method in IDEMPOTENT if idempotent is None else idempotent
         attempts = 1 + (max(0, self.policy.retries) if retryable else 0)
+        deadline = self.policy.deadline
+        started = self._clock()
         delay = self.policy.backoff
         refused = 0
         for attempt in range(1, attempts + 1):
             last = attempt == attempts
+            left = None if deadline is None else deadline - (self._clock() - started)
+            failed: ClientError | None = None
             try:
-                reply = self._send(method, url, headers, auth, info)
+                reply = self._send(method, url, headers, auth, info, left)
             except (ConnectFailed, TimedOut) as exc:
                 kind = getattr(exc, "retryable", None)
                 if kind == "refused":
                     refused += 1
                 if last or not kind or (kind == "refused" and refused > self.policy.refused_retries):
-                    raise
-                log.debug("%s; retrying (attempt %d of %d)", exc, attempt + 1, attempts)
+                    raise _gave_up(exc, attempt, self._clock() - started) from None
+                failed, what = exc, str(exc)
             else:
                 if reply.status not in RETRY_STATUSES or last:
                     return reply
-                log.debug("%s answered %d; retrying (attempt %d of %d)", info, reply.status, attempt + 1, attempts)
+                what = f"{info} answered {reply.status}"
                 retry_after = _retry_after(reply.headers.get("Retry-After"))
                 if retry_after is not None:
                     delay = max(delay, min(retry_after, self.policy.backoff_max))
-            self._sleep(min(delay, self.policy.backoff_max) * (0.5 + random.random() / 2))
+            pause = min(delay, self.policy.backoff_max) * (0.5 + random.random() / 2)
+            if deadline is not None and self._clock() - started + pause >= deadline:
+                # no time left for another attempt: the last answer stands
+                if failed is None:
+                    log.info("%s; not retrying: the deadline of %g s would pass", what, deadline)
+                    return reply
+                raise _gave_up(failed, attempt, self._clock() - started, deadline) from None
+            log.info("%s; retrying in %.1f s (attempt %d of %d)", what, pause, attempt + 1, attempts)
+            self._sleep(pause)
             delay = min(delay * 2, self.policy.backoff_max)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _send(self, method: str, url: str, headers: Mapping[str, str] | None, auth: Any, info: RequestInfo) -> Reply:
+    def _send(self, method: str, url: str, headers: Mapping[str, str] | None, auth: Any, info: RequestInfo,
+              left: float | None = None) -> Reply:
         self.attempts += 1
         started = time.monotonic()
+        watch = Watch(None if left is None else max(left, 0.0))
         try:
-            with warnings.catch_warnings():
-                if not self.policy.verify:
-                    warnings.simplefilter("ignore")  # urllib3 warns on every request; we warned once
-                resp = self.session.request(
-                    method, url, headers=dict(headers or {}), auth=auth, verify=self.verify,
-                    timeout=self.policy.timeout, stream=True, allow_redirects=False,
-                )
-            try:
-                body = self._read(resp, info)
-            finally:
-                resp.close()
+            with watch:
+                with warnings.catch_warnings():
+                    if not self.policy.verify:
+                        warnings.simplefilter("ignore")  # urllib3 warns on every request; we warned once
+                    resp = self.session.request(
+                        method, url, headers=dict(headers or {}), auth=auth, verify=self.verify,
+                        timeout=self._timeout(left), stream=True, allow_redirects=False,
+                    )
+                try:
+                    body = self._read(resp, info, watch)
+                finally:
+                    resp.close()
         except requests.exceptions.RequestException as exc:
+            # a timeout shortened to the time left is the deadline's doing, not the server's
+            fired = (self.policy.timeout[0] if isinstance(exc, requests.exceptions.ConnectTimeout)
+                     else self.policy.timeout[1] if isinstance(exc, requests.exceptions.Timeout) else None)
+            cut = left is not None and fired is not None and left < fired
+            if watch.check() or cut:
+                raise self._past_deadline(url, info) from None
             raise self._map(exc, url, info) from None
         except OSError as exc:  # e.g. a CA bundle that cannot be read
+            if watch.check():
+                raise self._past_deadline(url, info) from None
             raise ConnectFailed(f"cannot send the request: {exc}", request=info) from None
+        if watch.check():  # the cut may look like a complete body (a close-delimited one)
+            raise self._past_deadline(url, info)
         elapsed = time.monotonic() - started
         log.debug("%s -> %d (%d bytes, %.3f s)", info, resp.status_code, len(body), elapsed)
         return Reply(resp.status_code, resp.headers, body, url, info, elapsed)
 
-    def _read(self, resp: requests.Response, info: RequestInfo) -> bytes:
+    def _timeout(self, left: float | None) -> tuple[float, float]:
+        """The (connect, read) timeouts, none longer than the time left (at least 10 ms)."""
+        connect, read = self.policy.timeout
+        if left is None:
+            return connect, read
+        left = max(left, 0.01)
+        return min(connect, left), min(read, left)
+
+    def _past_deadline(self, url: str, info: RequestInfo) -> TimedOut:
+        where = urlsplit(url).netloc or url
+        return TimedOut(
+            f"no complete answer from {where} within the overall deadline of {self.policy.deadline:g} s"
+            " (the deadline bounds each call: every attempt, pause and body byte)",
+            request=info, hint="raise it with --deadline S (or deadline in the profile, or Client(deadline=...))",
+        )
+
+    def _read(self, resp: requests.Response, info: RequestInfo, watch: Watch | None = None) -> bytes:
         limit = self.policy.max_body
         length = resp.headers.get("Content-Length")
         if length and length.isdigit() and int(length) > limit:
             raise BodyTooLarge(f"the response announces {length} bytes, more than the limit of {limit} bytes", request=info)
         buf = bytearray()
         for chunk in resp.iter_content(chunk_size=64 * 1024):
+            if watch is not None and watch.check():
+                break  # the caller raises TimedOut
             buf += chunk
             if len(buf) > limit:
                 raise BodyTooLarge(f"the response exceeds the limit of {limit} bytes", request=info)
@@ -295,3 +350,13 @@ def _retry_after(value: str | None) -> float | None:
     if value and value.strip().isdigit():
         return float(value.strip())
     return None
+
+
+def _gave_up(exc: ClientError, attempts: int, elapsed: float, deadline: float | None = None) -> ClientError:
+    """``exc`` with how many attempts were made (when more than one) and why they stopped."""
+    if attempts > 1 or deadline is not None:
+        why = f"; the next would pass the deadline of {deadline:g} s" if deadline is not None else ""
+        exc.message = f"{exc.message} (gave up after {attempts} attempt{'s' if attempts > 1 else ''}" \
+                      f" in {elapsed:.1f} s{why})"
+        exc.args = (exc.message,)
+    return exc

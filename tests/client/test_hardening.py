@@ -42,3 +42,143 @@ def test_attribute_decoding_is_the_same_below_and_above_the_switch(n):
     expected = ["Type", "Name"] + [f"a{i}" for i in range(n)]
     assert list(entity.attributes) == expected
     assert all(entity.attributes[f"a{i}"] == f"v{i}" for i in range(n))
+
+
+# -- no import cycle inside fel.client (decode <-> codecs was one) ---------------------------
+def _client_import_graph() -> dict[str, set[str]]:
+    import ast
+    from pathlib import Path
+
+    import fel.client
+
+    root = Path(fel.client.__file__).parent
+    graph: dict[str, set[str]] = {}
+    for path in root.glob("*.py"):
+        mod = path.stem
+        deps: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):  # function-level imports too
+            if isinstance(node, ast.ImportFrom):
+                if node.level == 1:
+                    deps.add((node.module or "").split(".")[0] or "__init__")
+                    if not node.module:
+                        deps.update(a.name for a in node.names)
+                elif (node.module or "").startswith("fel.client."):
+                    deps.add(node.module.split(".")[2])
+            elif isinstance(node, ast.Import):
+                deps.update(a.name.split(".")[2] for a in node.names if a.name.startswith("fel.client."))
+        graph[mod] = deps - {mod, "__init__"}
+    return graph
+
+
+def test_fel_client_modules_import_each_other_without_cycles():
+    graph = _client_import_graph()
+    assert {"xmlcodec", "jsoncodec", "decode", "hints"} <= set(graph)
+    assert "decode" not in graph["xmlcodec"] and "decode" not in graph["jsoncodec"]
+    state: dict[str, int] = {}
+
+    def visit(mod: str, path: list[str]) -> None:
+        if state.get(mod) == 1:
+            raise AssertionError("import cycle: " + " -> ".join(path[path.index(mod):] + [mod]))
+        if state.get(mod) == 2:
+            return
+        state[mod] = 1
+        for dep in sorted(graph.get(mod, ())):
+            visit(dep, path + [mod])
+        state[mod] = 2
+
+    for mod in sorted(graph):
+        visit(mod, [])
+
+
+# -- every call has an overall deadline -------------------------------------------------------
+# The read timeout bounds one socket read; a server trickling a byte at a time kept a call
+# going for ever. These servers run on 127.0.0.1 and stop when the test ends.
+import warnings  # noqa: E402
+
+from fel.client import Client, PageLimitWarning  # noqa: E402
+from fel.client.errors import TimedOut  # noqa: E402
+from fel.client.transport import Transport, TransportPolicy  # noqa: E402
+
+from hostile_kit import HostileServer, endless_pages  # noqa: E402
+
+BODY = b'<QueryResult xmlns="http://www.veeam.com/ent/v1.0"><Refs/></QueryResult>'
+
+
+def _trickle_body(conn):
+    if conn.read_request():
+        conn.send(f"HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: {len(BODY)}\r\n\r\n".encode())
+        conn.trickle(BODY, 0.05)
+
+
+def _trickle_close_delimited(conn):
+    if conn.read_request():  # no Content-Length: the body ends when the connection closes
+        conn.send(b"HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nConnection: close\r\n\r\n")
+        conn.trickle(BODY, 0.05)
+
+
+def _trickle_headers(conn):
+    if conn.read_request():
+        conn.trickle(b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 200 + b"\r\n\r\n", 0.05)
+
+
+@pytest.mark.parametrize("behave", [_trickle_body, _trickle_close_delimited, _trickle_headers],
+                         ids=["body", "close-delimited-body", "headers"])
+def test_a_trickling_response_ends_at_the_overall_deadline(behave):
+    with HostileServer(behave) as server:
+        t = Transport(TransportPolicy(timeout=(5.0, 5.0), retries=0, deadline=0.6))
+        with pytest.raises(TimedOut) as info:
+            t.request("GET", server.url + "query?type=Job")
+        t.close()
+    text = str(info.value)
+    assert "overall deadline of 0.6 s" in text and "--deadline" in text
+    assert "127.0.0.1" in text
+
+
+def test_the_deadline_bounds_retries_too(serve):
+    """A hung server: each attempt times out; the deadline stops the retries and says so."""
+    def hung(conn):
+        conn.read_request()
+        conn.hang()
+
+    with HostileServer(hung) as server:
+        t = Transport(TransportPolicy(timeout=(5.0, 0.4), retries=10, backoff=0.05, backoff_max=0.1, deadline=1.2))
+        with pytest.raises(TimedOut) as info:
+            t.request("GET", server.url + "query?type=Job")
+        t.close()
+    assert 2 <= t.attempts < 11
+    assert "gave up after" in str(info.value)
+
+
+def test_without_a_deadline_only_the_timeouts_apply(serve):
+    from client_kit import MiniEM
+
+    em = MiniEM(items=3)
+    server = serve(em)
+    with Client(server.url, em.user, em.password, deadline=None) as c:
+        assert c.transport.policy.deadline is None
+        assert len(c.query("type=BackupJobSession&format=Entities").list()) == 3
+
+
+# -- a server claiming 10^9 pages ---------------------------------------------------------------
+@pytest.mark.parametrize("follow_links", [True, False])
+def test_a_server_claiming_a_billion_pages_is_capped_and_says_so(follow_links):
+    with HostileServer(endless_pages()) as server:
+        with Client(server.url, "u", "p4ssw0rd", follow_links=follow_links, max_pages=25) as c:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                stream = c.query("type=Job&pageSize=1", all=True)
+                names = [e.name for e in stream]
+    assert names == [f"job {i}" for i in range(1, 26)]
+    assert stream.capped and stream.more and stream.pages_fetched == 25
+    [w] = [w for w in caught if issubclass(w.category, PageLimitWarning)]
+    assert "25 pages" in str(w.message) and "1000000000" in str(w.message) and "--max-pages" in str(w.message)
+
+
+def test_the_page_cap_is_per_query_and_zero_means_none():
+    with HostileServer(endless_pages(pages=40)) as server:
+        with Client(server.url, "u", "p4ssw0rd", max_pages=5) as c:
+            assert len(c.query("type=Job&pageSize=1", all=True, max_pages=0).list()) == 40
+            capped = c.query("type=Job&pageSize=1", all=True, max_pages=12, warn=False)
+            assert len(capped.list()) == 12 and capped.capped
+            whole = c.query("type=Job&pageSize=1", all=True, max_pages=40)
+            assert len(whole.list()) == 40 and not whole.capped and not whole.more
