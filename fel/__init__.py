@@ -30,7 +30,13 @@ _LAZY = {
     "load_schema": "fel.schema", "parse_version": "fel.schema", "Span": "fel.span",
 }
 
-__all__ = sorted(_LAZY) + ["__version__"]
+# Spelled out (not computed from _LAZY) so that type checkers see the public names as
+# explicit exports; tests/core/test_public_names.py keeps it equal to _LAZY.
+__all__ = [
+    "CompiledQuery", "Diagnostic", "FelError", "Fix", "Query", "Severity", "Span", "check", "compile",
+    "compile_params", "compile_query", "explain", "load_schema", "parse", "parse_version", "render_text",
+    "__version__",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .api import check, compile, compile_params, compile_query, explain, parse

@@ -9,6 +9,7 @@ from collections import OrderedDict
 from datetime import datetime
 from threading import Lock
 
+from .baseurl import normalize_base
 from .checker import check_reading, resolve_version
 from .compiler import Clock, CompiledQuery, compile_checked
 from .diagnostics import Diagnostic, FelError, Severity, make
@@ -80,9 +81,15 @@ def compile_query(text: str, *, base: str | None = None, now: datetime | None = 
                   type: str | None = None, em_version: str | None = None) -> CompiledQuery:
     """The canonical :class:`~fel.compiler.CompiledQuery`; raises :class:`FelError` on errors.
 
+    ``base`` is the API root, normalised as ``fel run --url`` is (``em`` →
+    ``https://em:9398/api/``, :func:`fel.baseurl.normalize_base`; a malformed one raises
+    :class:`fel.baseurl.BaseURLError`, a ``ValueError``); default: the input URL's own, else
+    ``https://localhost:9398/api/``.
     Results are cached by all arguments, except when the query reads the clock (``now``
     left to default and a time value such as ``now-24h``).
     """
+    if base is not None:
+        base = normalize_base(base)
     key = (text, type, em_version, base, now)
     try:
         hit = _compiled.get(key)  # lock-free: a dict lookup is atomic; writers hold _lock

@@ -13,24 +13,24 @@ import shutil
 import sys
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Callable, TextIO
 
 from .multiline import join_continuations
 from .results import ResultsMixin, Progress, describe_error
 
-__all__ = ["Settings", "LastQuery", "Shell", "Connection", "with_repl_defaults", "DEFAULT_FORMAT"]
-
-#: The REPL asks for full entities when a query names no format (EM's own default is
-#: References, which carry only Name, UID and Type). Write `format References` to get those.
-DEFAULT_FORMAT = "Entities"
+__all__ = ["Settings", "LastQuery", "Shell", "Connection", "with_repl_defaults"]
 
 
 def with_repl_defaults(compiled: Any) -> Any:
-    """``compiled`` as the REPL sends it: ``format=Entities`` unless the query names a format."""
-    if compiled is not None and getattr(compiled, "format", None) is None:
-        return replace(compiled, format=DEFAULT_FORMAT)
-    return compiled
+    """``compiled`` as the REPL sends it: full entities when the query names no format, by the
+    client's one rule (:func:`fel.client.session.with_default_format`, as ``fel run`` and
+    ``Client.query``), so ``\\url`` shows what is sent. ``format References`` gets references."""
+    if compiled is None:
+        return None
+    from fel.client.session import with_default_format
+
+    return with_default_format(compiled)
 
 
 @dataclass

@@ -1,4 +1,8 @@
-"""``fel compile`` — print the canonical /api/query URL."""
+"""``fel compile`` — print the canonical /api/query URL (or its parameters).
+
+Warnings (and errors) are shown on stderr, the URL on stdout. Exit codes: 0 compiled (perhaps
+with warnings); 1 the query has errors; 2 a malformed ``--base``.
+"""
 from __future__ import annotations
 
 import sys
@@ -9,23 +13,31 @@ from ._common import add_input_arguments, read_text_arg, use_color
 def configure(parser) -> None:
     add_input_arguments(parser)
     parser.add_argument("--base", metavar="URL", default=None,
-                        help="API base URL (default: the input URL's own, else https://localhost:9398/api/)")
+                        help="API base URL, normalised as fel run --url is (em → https://em:9398/api/); "
+                             "default: the input URL's own, else https://localhost:9398/api/")
     parser.add_argument("--params", action="store_true", help="print the decoded parameters, one per line, instead")
 
 
 def run(args) -> int:
-    from fel.api import compile_query
-    from fel.diagnostics import FelError, render_text
+    from fel.api import check, compile_query
+    from fel.baseurl import BaseURLError
+    from fel.diagnostics import FelError, Severity, render_text
 
     text = read_text_arg(args.text)
     try:
         compiled = compile_query(text, base=args.base, type=args.type)
+    except BaseURLError as exc:
+        print(f"fel compile: error: --base: {exc}", file=sys.stderr)
+        return 2
     except FelError as err:
         print(render_text(err.diagnostics, text, color=use_color(sys.stderr)), file=sys.stderr)
         return 1
+    warnings = [d for d in check(text, type=args.type) if d.severity is Severity.WARNING]
+    if warnings:
+        print(render_text(warnings, text, color=use_color(sys.stderr)), file=sys.stderr)
     if args.params:
         for name, value in compiled.params:
             print(f"{name}\t{value}")
     else:
-        print(compiled.url(args.base))
+        print(compiled.url())
     return 0

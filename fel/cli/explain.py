@@ -1,4 +1,8 @@
-"""``fel explain`` — input form, statement, canonical filter and URL side by side."""
+"""``fel explain`` — input form, statement, canonical filter and URL side by side; ``--tree``
+adds the syntax tree as the REPL's ``\\explain`` shows it (one renderer: :mod:`fel.outline`).
+
+Exit codes: 0 no errors; 1 the query has errors; 2 a malformed ``--base``.
+"""
 from __future__ import annotations
 
 import sys
@@ -8,26 +12,24 @@ from ._common import add_input_arguments, read_text_arg, use_color
 
 def configure(parser) -> None:
     add_input_arguments(parser)
-    parser.add_argument("--base", metavar="URL", default=None, help="API base URL")
-    parser.add_argument("--tree", action="store_true", help="also print the syntax tree")
+    parser.add_argument("--base", metavar="URL", default=None,
+                        help="API base URL, normalised as fel run --url is (em → https://em:9398/api/)")
+    parser.add_argument("--tree", action="store_true", help="also print the syntax tree (as the REPL's \\explain)")
 
 
 def run(args) -> int:
     from fel.api import explain
+    from fel.baseurl import BaseURLError
     from fel.diagnostics import has_errors, render_text
+    from fel.outline import explain_lines
 
     text = read_text_arg(args.text)
-    info = explain(text, base=args.base, type=args.type)
-    print(f"input form : {info['form']}")
-    if info.get("statement"):
-        print(f"statement  : {info['statement']}")
-    print(f"filter     : {info['filter'] if info['filter'] is not None else '(none)'}")
-    print(f"url        : {info['url'] or '(not compiled: see diagnostics)'}")
-    if args.tree and info["tree"] is not None:
-        import pprint
-
-        print("tree       :")
-        print(pprint.pformat(info["tree"], width=100, indent=2))
+    try:
+        info = explain(text, base=args.base, type=args.type)
+    except BaseURLError as exc:
+        print(f"fel explain: error: --base: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(explain_lines(info, tree=args.tree)))
     if info["diagnostics"]:
         print()
         print(render_text(info["diagnostics"], text, color=use_color(sys.stdout)))

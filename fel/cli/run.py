@@ -146,7 +146,7 @@ def _run_live(args: argparse.Namespace, text: str) -> int:
     base = normalize_base(url)
     password_env = args.password_env or profile.password_env
     compiled = fel.compile_query(text, base=base, type=args.type, em_version=args.em_version)
-    em_format = compiled.format or args.em_format or profile.format or "Entities"
+    em_format = compiled.format or args.em_format or profile.format  # none named: the client asks for Entities
     timeout = profile.timeout or (5.0, 60.0)
     if args.timeout:
         timeout = (min(timeout[0], args.timeout), args.timeout)

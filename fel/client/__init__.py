@@ -39,7 +39,13 @@ _LAZY = {
     "UnexpectedContentType": "errors", "HostileBody": "errors",
 }
 
-__all__ = sorted(_LAZY)
+# Spelled out (not computed from _LAZY) so that type checkers see the names as explicit exports.
+__all__ = [
+    "ApiError", "AuthFailed", "BodyTooLarge", "Client", "ClientError", "ConfigError", "ConnectFailed", "DecodeError",
+    "Entity", "Forbidden", "HostileBody", "InsecureConnectionWarning", "Link", "Page", "Profile", "QueryRejected",
+    "ResultStream", "TimedOut", "TlsFailed", "TransportPolicy", "TruncatedResultWarning", "UnexpectedContentType",
+    "WrongService", "config_path", "decode_document", "decode_page", "load_config", "load_profile", "normalize_base",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .config import Profile, config_path, load_config, load_profile, select_profiles

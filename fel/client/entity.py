@@ -19,11 +19,12 @@ text and JSON strings, so both formats give equal entities. ``1753-01-01T00:00:0
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterator, Mapping
 
 from .values import ATTRIBUTE_ORDER, NEVER, coerce_text, format_datetime, parse_datetime, to_jsonable
 
-__all__ = ["Link", "Entity", "NEVER", "coerce_text", "parse_datetime", "format_datetime", "to_jsonable",
+__all__ = ["Link", "Entity", "field_element", "NEVER", "coerce_text", "parse_datetime", "format_datetime", "to_jsonable",
            "ATTRIBUTE_ORDER"]
 
 
@@ -159,7 +160,13 @@ class Entity:
         """A value by path, matched case-insensitively when no exact match exists.
 
         ``Name`` (attribute or field), ``@Name`` (attribute only), ``Result/Message`` (nested
-        element), ``link:Up:BackupServerReference@Name`` (a value carried by a link)."""
+        element), ``link:Up:BackupServerReference@Name`` (a value carried by a link). A filter
+        field name the entity does not carry under that name is found where the schema says
+        (:func:`field_element`): ``CreationTime`` → ``CreationTimeUTC``,
+        ``BackupServerName`` → the ``Up`` link's name."""
+        return self._get(path, default, True)
+
+    def _get(self, path: str, default: Any, by_schema: bool) -> Any:
         if path.startswith("link:"):
             return self._link_value(path, default)
         if path.startswith("@"):
@@ -168,7 +175,12 @@ class Entity:
         if len(parts) == 1:
             value = _lookup(self.fields, path, _MISSING)
             if value is _MISSING:
-                return _lookup(self.attributes, path, default)
+                value = _lookup(self.attributes, path, _MISSING)
+            if value is _MISSING:
+                element = field_element(self.type, path) if by_schema else None
+                if element is None or element.lower() == path.lower():
+                    return default
+                return self._get(element, default, False)
             return value
         node: Any = self.fields
         for part in parts:
@@ -241,6 +253,27 @@ class Entity:
 
 
 _MISSING: Any = object()
+
+
+@lru_cache(maxsize=4096)
+def field_element(type_name: str | None, name: str) -> str | None:
+    """Where entities of ``type_name`` carry the filter field ``name`` (case-insensitive):
+    the schema's ``Field.element`` (``CreationTimeUTC``, ``@Name``,
+    ``link:Up:BackupServerReference@Name``); None for an unknown type or field. The one
+    mapping behind :meth:`Entity.get`, ``fel run --fields``, ``--offline`` and the REPL's columns."""
+    if not type_name:
+        return None
+    try:
+        from fel.schema import load_schema
+
+        schema = load_schema()
+    except Exception:  # noqa: BLE001 - without the schema only names as carried are found
+        return None
+    qtype = schema.type(type_name)
+    if qtype is None and type_name.endswith("Reference"):
+        qtype = schema.type(type_name[: -len("Reference")])
+    field = qtype.field(name) if qtype is not None else None
+    return field.element if field is not None and field.element else None
 
 
 def _rebuild(attributes: dict, fields: dict, links: tuple, kind: str, element: str | None) -> Entity:

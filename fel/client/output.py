@@ -25,24 +25,8 @@ CELL_WIDTH = 48
 
 def value_for(entity: Entity, name: str, default: Any = None) -> Any:
     """The value of column ``name`` for ``entity``: an attribute, field, path or link value,
-    else the schema element of the filter field ``name`` for the entity's type."""
-    value = entity.get(name, _MISSING)
-    if value is not _MISSING:
-        return value
-    element = _schema_element(entity.type, name)
-    if element is not None and element != name:
-        return entity.get(element, default)
-    return default
-
-
-def _schema_element(type_name: str | None, field_name: str) -> str | None:
-    if not type_name:
-        return None
-    from .decode import _schema_type
-
-    qtype = _schema_type(type_name)
-    field = qtype.field(field_name) if qtype is not None else None
-    return field.element if field is not None else None
+    or a filter field name found through the schema — exactly :meth:`Entity.get`."""
+    return entity.get(name, default)
 
 
 def cell(value: Any) -> str:

@@ -23,7 +23,7 @@ import dataclasses
 import logging
 import time
 from typing import Any, Callable, Union
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from .decode import DEFAULT_MAX_BODY, LogonInfo, Page, body_format, decode_document, decode_error, decode_logon, decode_page
 from .entity import Entity
@@ -33,7 +33,7 @@ from .errors import (
 from .paging import ResultStream, rebase
 from .transport import Reply, Transport, TransportPolicy, port_hint
 
-__all__ = ["Client", "normalize_base"]
+__all__ = ["Client", "normalize_base", "with_default_format", "DEFAULT_FORMAT"]
 
 log = logging.getLogger("fel.client")
 TOKEN_HEADER = "X-RestSvcSessionId"
@@ -42,28 +42,38 @@ _ACCEPT = {"xml": "application/xml", "json": "application/json"}
 PasswordSource = Union[str, Callable[[], str], None]
 
 
+#: The format the client asks for when a query names none. EM's own default, References,
+#: carries only Name, UID and Type; ``fel run``, the REPL and :meth:`Client.query` all ask
+#: for Entities instead (``format References`` in the text, or ``format=``, gets references).
+DEFAULT_FORMAT = "Entities"
+
+
+def with_default_format(compiled: Any, format: str | None = None) -> Any:
+    """``compiled`` (a :class:`fel.CompiledQuery`) as the client sends it: ``format`` when given
+    (``entities``/``references``, any case), else the query's own format, else
+    :data:`DEFAULT_FORMAT`. The compiler itself emits only what the text says."""
+    if format is not None:
+        canonical = {"entities": "Entities", "references": "References"}.get(format.lower())
+        if canonical is None:
+            raise ConfigError(f"format must be Entities or References, not {format!r}")
+    else:
+        canonical = compiled.format or DEFAULT_FORMAT
+    if canonical == compiled.format:
+        return compiled
+    return dataclasses.replace(compiled, format=canonical)
+
+
 def normalize_base(url: str) -> str:
-    """The API root for ``url``: ``em.example.com`` → ``https://em.example.com:9398/api/``;
-    ``https://h:9398``, ``https://h:9398/api`` and ``https://h:9398/api/query?...`` → ``https://h:9398/api/``."""
-    text = url.strip()
-    if not text:
-        raise ConfigError("no Enterprise Manager URL given (use --url or a profile)")
-    if "://" not in text:
-        text = "https://" + text
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"not an http(s) URL: {url!r}")
+    """The API root for ``url`` (:func:`fel.baseurl.normalize_base`: ``em.example.com`` →
+    ``https://em.example.com:9398/api/``; ``https://h:9398``, ``https://h:9398/api`` and
+    ``https://h:9398/api/query?...`` → ``https://h:9398/api/``); a bad address raises
+    :class:`~fel.client.errors.ConfigError`."""
+    from fel.baseurl import BaseURLError, normalize_base as _normalize
+
     try:
-        port = parts.port
-    except ValueError:
-        raise ConfigError(f"bad port in URL {url!r}") from None
-    netloc = parts.netloc
-    if port is None and parts.scheme == "https" and "://" not in url.strip():
-        netloc += ":9398"
-    path = parts.path
-    i = path.lower().find("/api")
-    path = "/api/" if i < 0 else path[:i] + "/api/"
-    return urlunsplit((parts.scheme, netloc, path, "", ""))
+        return _normalize(url)
+    except BaseURLError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 class Client:
@@ -258,18 +268,14 @@ class Client:
 
     def query_url(self, query: Any, *, type: str | None = None, format: str | None = None) -> str:
         """The URL of ``query``: fel text (statement, EM URL, query string, or a filter with
-        ``type=``) or a :class:`fel.CompiledQuery`; ``format`` overrides its format."""
+        ``type=``) or a :class:`fel.CompiledQuery`; ``format`` overrides its format. A query
+        that names no format asks for :data:`DEFAULT_FORMAT` (full entities)."""
         compiled = query
         if isinstance(query, str):
             import fel
 
             compiled = fel.compile_query(query, base=self.base, type=type)
-        if format is not None:
-            canonical = {"entities": "Entities", "references": "References"}.get(format.lower())
-            if canonical is None:
-                raise ConfigError(f"format must be Entities or References, not {format!r}")
-            compiled = dataclasses.replace(compiled, format=canonical)
-        return compiled.url(self.base)
+        return with_default_format(compiled, format).url(self.base)
 
     def query(
         self,
