@@ -153,3 +153,31 @@ def test_a_bad_base_names_what_is_wrong():
         normalize_base("https://[:9398/api/")
     with pytest.raises(BaseURLError, match="not a valid host name"):
         normalize_base("not a url")
+
+
+# -- fel compile shows warnings; fel explain --tree is the REPL's \explain -----------------------
+def test_fel_compile_prints_warnings_on_stderr_and_the_url_on_stdout(capsys):
+    text = "type=Job&filter=Name==a;Name==b,Name==c"
+    assert main(["compile", text]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("https://localhost:9398/api/query?type=Job&filter=") and out.count("\n") == 1
+    assert "warning[FEL301]" in err and "^" in err
+    assert main(["compile", "Job where Name == a"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("text", ["Job where not (Name == a or Name == b) order by Name desc limit 5",
+                                  "type=BackupJobSession&filter=Result==Failed;JobName==x",
+                                  "Job where Nmae == a"])
+def test_fel_explain_tree_prints_what_the_repl_explain_shows(capsys, text):
+    from fel.repl.app import Shell
+
+    code = main(["explain", "--tree", text])
+    cli = capsys.readouterr().out
+    buf = io.StringIO()
+    shell = Shell(out=buf, color=False)
+    shell.execute("\\explain " + text)
+    assert cli.rstrip("\n") == buf.getvalue().rstrip("\n")
+    assert code == (1 if "Nmae" in text else 0)
+    if "Nmae" not in text:
+        assert "tree       :\n  query " in cli and "dataclass" not in cli and "Comparison(" not in cli
