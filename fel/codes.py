@@ -33,7 +33,7 @@ _RULES = [
     # ---- FEL0xx: syntax and input form --------------------------------------------------
     Rule("FEL001", "syntax-error", "error", "The text does not follow EM filter or fel statement syntax.",
          "EM answers a malformed filter with an error or, worse, silently ignores part of it.",
-         ("Result==", "BackupJobSession where (Result==Failed"), ("Result==Failed",)),
+         ("Result==", "BackupJobSession where Result Failed"), ("Result==Failed",)),
     Rule("FEL002", "typographic-quotes", "error", "Curly quotes are not EM quotes.",
          "Some Veeam doc pages print values in typographic quotes (“…”); EM only knows the plain "
          "double quote, so the quotes become part of the value and nothing matches.",
@@ -42,7 +42,7 @@ _RULES = [
          "In a URL, `&` separates parameters. `filter=A==1&B==2` sends the filter `A==1` and a stray "
          "parameter `B` that EM ignores, so the second condition never applies. EM's AND is `;`. "
          "Veeam's own Job example has this bug.",
-         ("type=Job&filter=Platform==vCloud&JobType==Backup",), ("type=Job&filter=Platform==vCloud;JobType==Backup",), True),
+         ("type=Job&filter=Platform==vCloud&JobType==Backup&pageSize=100",), ("type=Job&filter=Platform==vCloud;JobType==Backup&pageSize=100",), True),
     Rule("FEL004", "word-operator", "error", "`AND`, `&&`, `OR` or `||` is not EM syntax.",
          "EM filters join conditions with `;` (AND) and `,` (OR). Words and C-style operators are "
          "read as part of a value or rejected. (In a fel statement, `and`/`or` are fine.)",
@@ -61,7 +61,7 @@ _RULES = [
          "line limit is about 16 KB."),
     Rule("FEL010", "empty-filter", "warning", "The filter is empty.",
          "An empty `filter=` matches everything; it is usually a template whose value was never "
-         "filled in.", ("type=Repository&filter=",), ("type=Repository",), True),
+         "filled in.", ("type=Repository&filter=&pageSize=100",), ("type=Repository&pageSize=100",), True),
     Rule("FEL011", "fel-syntax-in-em-filter", "error",
          "fel's friendly syntax (`and`, `or`, `not`, `in`) cannot travel to EM as is.",
          "A raw EM filter only knows `;`, `,`, parentheses and comparisons. Write the statement "
@@ -81,22 +81,22 @@ _RULES = [
     # ---- FEL1xx: names ----------------------------------------------------------------------
     Rule("FEL101", "unknown-field", "error", "The field is not a filter/sort field of the query type.",
          "EM rejects unknown fields. Field lists differ per type: see `fel schema <Type>`.",
-         ("type=BackupJobSession&filter=Status==Failed",), ("type=BackupJobSession&filter=Result==Failed",)),
+         ("type=BackupJobSession&filter=Status==Failed&pageSize=100",), ("type=BackupJobSession&filter=Result==Failed&pageSize=100",)),
     Rule("FEL102", "unknown-type", "error", "The query type is not one of EM's 48 types.",
-         "", ("type=JobSession",), ("type=BackupJobSession",)),
+         "", ("type=JobSession&pageSize=100",), ("type=BackupJobSession&pageSize=100",)),
     Rule("FEL103", "missing-type", "error", "The query has no `type`.",
-         "`type` is required by `/api/query`.", ("/api/query?filter=Result==Failed",), ("/api/query?type=BackupJobSession&filter=Result==Failed",)),
+         "`type` is required by `/api/query`.", ("/api/query?filter=Result==Failed&pageSize=100",), ("/api/query?type=BackupJobSession&filter=Result==Failed&pageSize=100",)),
     Rule("FEL104", "type-not-in-version", "error", "The query type does not exist in the chosen EM version.",
          "Types were added over time (NasJob in 10, Cdp* in 11); an older server rejects them.",
-         ("type=NasJob  (checked with --em-version 9.5u4)",), ("type=Job  (checked with --em-version 9.5u4)",)),
+         ("type=NasJob&pageSize=100  (checked with --em-version 9.5u4)",), ("type=Job&pageSize=100  (checked with --em-version 9.5u4)",)),
     Rule("FEL105", "non-canonical-case", "info", "A name is not written in its documented case.",
          "EM matches names case-insensitively; the documented spelling reads better and is what fel emits.",
-         ("type=backupjobsession&filter=result==failed",), ("type=BackupJobSession&filter=Result==Failed",), True),
+         ("type=backupjobsession&filter=result==Failed&pageSize=100",), ("type=BackupJobSession&filter=Result==Failed&pageSize=100",), True),
     Rule("FEL106", "undocumented-field", "info", "The field works on real servers but is not in Veeam's field table.",
-         "fel accepts it; other tools and future EM versions may not.", ('type=VmRestorePoint&filter=HierarchyObjRef=="urn:VMware:Vm:…"',)),
+         "fel accepts it; other tools and future EM versions may not.", ('type=VmRestorePoint&filter=HierarchyObjRef=="urn:VMware:Vm:…"&pageSize=100',)),
     Rule("FEL107", "unknown-parameter", "warning", "EM ignores this parameter.",
          "`/api/query` knows type, format, filter, sortAsc, sortDesc, pageSize and page; anything else "
-         "is silently ignored.", ("type=Job&sort=Name",), ("type=Job&sortAsc=Name",)),
+         "is silently ignored.", ("type=Job&sort=Name&pageSize=100",), ("type=Job&sortAsc=Name&pageSize=100",)),
     # ---- FEL2xx: values -----------------------------------------------------------------------
     Rule("FEL201", "invalid-datetime", "error", "The value is not a date and time EM understands.",
          "DateTime fields take UTC values like `\"2025-08-15T06:00:00Z\"`.",
@@ -113,7 +113,7 @@ _RULES = [
          "but the URN says what the GUID is.",
          ("JobUid==f7d731be-53f7-40ca-9c45-cbdaf29e2d99",), ("JobUid==urn:veeam:Job:f7d731be-53f7-40ca-9c45-cbdaf29e2d99",)),
     Rule("FEL205", "uid-type-mismatch", "warning", "The UID names a type that does not fit the field.",
-         "", ("JobUid==urn:veeam:Repository:…",), ("JobUid==urn:veeam:Job:…",)),
+         "", ("JobUid==urn:veeam:Repository:dce85686-59c8-42c4-8766-f1c00a5b8067",), ("JobUid==urn:veeam:Job:dce85686-59c8-42c4-8766-f1c00a5b8067",)),
     Rule("FEL206", "invalid-number", "error", "The value is not a number.",
          "", ("FreeSpace<100GB",), ("FreeSpace<107374182400",)),
     Rule("FEL207", "invalid-boolean", "error", "The value is not `true` or `false`.",
@@ -131,7 +131,7 @@ _RULES = [
          ("CreationTime>=2025-08-15T06:00:00Z",), ('CreationTime>="2025-08-15T06:00:00Z"',), True),
     Rule("FEL212", "time-expression-on-non-datetime", "warning",
          "`now`/`today` is compared with a field that is not a DateTime; it stays a literal string.",
-         "", ("Name==now",)),
+         "", ("Job where Name == now",), ('Job where Name == "now"', "BackupJobSession where CreationTime >= now-24h")),
     Rule("FEL213", "time-out-of-range", "error", "A time value reaches more than 1000 years from now.",
          "`now`/`today` plus or minus an offset must stay a date EM can hold (years 0001–9999) whatever "
          "the clock says; fel accepts offsets of up to 1000 years.",
@@ -148,38 +148,38 @@ _RULES = [
          "but parentheses make the meaning certain on every server.",
          ("Result==Failed;JobName==a,JobName==b",), ("Result==Failed;(JobName==a,JobName==b)",), True),
     Rule("FEL302", "duplicate-parameter", "warning", "A parameter is given more than once.",
-         "Which one EM uses is undocumented.", ("type=Job&sortAsc=name&sortAsc=Name",), ("type=Job&sortAsc=Name",)),
+         "Which one EM uses is undocumented.", ("type=Job&sortAsc=Name&sortAsc=JobType&pageSize=100",), ("type=Job&sortAsc=Name&pageSize=100",)),
     Rule("FEL303", "invalid-format", "error", "`format` must be `Entities` or `References`.",
-         "", ("type=Job&format=Entity",), ("type=Job&format=Entities",), True),
+         "", ("type=Job&format=Entity&pageSize=100",), ("type=Job&format=Entities&pageSize=100",), True),
     Rule("FEL304", "invalid-page-size", "error", "`pageSize` must be a whole number above 0.",
          "", ("type=Job&pageSize=0",), ("type=Job&pageSize=100",)),
     Rule("FEL305", "invalid-page", "error", "`page` must be a whole number from 1.",
-         "", ("type=Job&page=0",), ("type=Job&page=1",)),
+         "", ("type=Job&pageSize=100&page=0",), ("type=Job&pageSize=100&page=1",)),
     Rule("FEL306", "missing-page-size", "info", "No `pageSize`: EM returns at most 100 results.",
          "Real servers answer PageSize=100 when pageSize is omitted, so an unpaged query silently "
          "stops at 100 rows. Set pageSize and follow the PagingInfo links (or use `fel run --all`).",
          ("type=BackupJobSession&format=Entities",), ("type=BackupJobSession&format=Entities&pageSize=500&page=1",)),
     Rule("FEL307", "conflicting-sort", "warning", "Both `sortAsc` and `sortDesc` are given.",
-         "EM takes one sort field; which wins is undocumented.", ("type=Job&sortAsc=Name&sortDesc=Name",)),
+         "EM takes one sort field; which wins is undocumented.", ("type=Job&sortAsc=Name&sortDesc=Name&pageSize=100",)),
     Rule("FEL308", "page-without-page-size", "warning", "`page` without `pageSize`.",
          "Pages are counted in units of pageSize; without it the server's default (100) applies.",
          ("type=Job&page=2",), ("type=Job&pageSize=100&page=2",)),
     # ---- FEL4xx: URLs and endpoints ---------------------------------------------------------
     Rule("FEL401", "not-a-query-url", "error", "The URL does not call `/api/query`.",
          "`fel check` and `fel compile` take `/api/query` URLs, query strings and fel statements.",
-         ("https://em:9398/api/jobs",), ("https://em:9398/api/query?type=Job",)),
+         ("https://em:9398/api/jobs",), ("https://em:9398/api/query?type=Job&pageSize=100",)),
     Rule("FEL402", "encoded-query", "error", "The whole query is percent-encoded (into the path, or as one parameter).",
          "`query%3Ftype%3DJob` asks for a resource literally called `query?type=Job`, which does not "
          "exist; `query?type%3DJob%26pageSize%3D5` sends one parameter with a strange name and no "
          "`type`. Only parameter values should be encoded.",
-         ("https://em:9398/api/query%3Ftype%3DJob", "/api/query?type%3DJob%26pageSize%3D5"),
-         ("https://em:9398/api/query?type=Job",), True, aliases=("encoded-query-in-path",)),
+         ("https://em:9398/api/query%3Ftype%3DJob%26pageSize%3D100", "/api/query?type%3DJob%26pageSize%3D5"),
+         ("https://em:9398/api/query?type=Job&pageSize=100",), True, aliases=("encoded-query-in-path",)),
     # Endpoint rules met in stored scripts; implemented by fel.lint.rules_url.
     Rule("FEL403", "vbr-port", "error", "Port 9419 belongs to the Veeam Backup & Replication REST API, not to Enterprise Manager.",
          "Enterprise Manager listens on 9398 (HTTPS). 9419 is the VBR server's own REST API, which has a "
          "different URL scheme (`/api/v1/…`, OAuth2 tokens) and no `/api/query`: every EM call sent there "
          "fails with 404 or 401. Public monitoring plugins have been pointed at 9419 by mistake.",
-         ("https://em.example.local:9419/api/query?type=Job",), ("https://em.example.local:9398/api/query?type=Job",), True),
+         ("https://em.example.local:9419/api/query?type=Job&pageSize=100",), ("https://em.example.local:9398/api/query?type=Job&pageSize=100",), True),
     Rule("FEL404", "plain-http-port", "warning", "Plain HTTP on port 9399 was only served by EM 9.x.",
          "Enterprise Manager 9.x also answered plain HTTP on 9399; from version 10 only HTTPS on 9398 "
          "remains. Besides breaking on upgrade, plain HTTP sends the password and session token in clear "
@@ -188,12 +188,12 @@ _RULES = [
     Rule("FEL405", "http-on-https-port", "error", "Port 9398 speaks HTTPS only.",
          "`http://…:9398` opens a plain connection to a TLS port; EM answers nothing useful. (Not "
          "reported for loopback hosts: fel's emulator and local test rigs serve plain HTTP there.)",
-         ("http://em.example.local:9398/api/query?type=Job",), ("https://em.example.local:9398/api/query?type=Job",), True),
+         ("http://em.example.local:9398/api/query?type=Job&pageSize=100",), ("https://em.example.local:9398/api/query?type=Job&pageSize=100",), True),
     Rule("FEL406", "service-root-with-parameters", "error", "`/querySvc` and `/lookupSvc` take no parameters.",
          "`/api/querySvc` and `/api/lookupSvc` are the service roots: they return links and ignore any "
          "parameters, so `querySvc?type=Job` never runs the query. Queries go to `/api/query`, lookups to "
          "`/api/lookup`.",
-         ("https://em:9398/api/querySvc?type=Job&format=Entities",), ("https://em:9398/api/query?type=Job&format=Entities",), True),
+         ("https://em:9398/api/querySvc?type=Job&format=Entities",), ("https://em:9398/api/query?type=Job&format=Entities&pageSize=100",), True),
     Rule("FEL407", "unknown-lookup-parameter", "warning", "The lookup service does not know this parameter.",
          "`/api/lookup` takes `host`, `name`, `type` and `hierarchyRef`; anything else is silently ignored, "
          "so a misspelt `hierachyRef` makes the lookup return something other than what was asked for.",
@@ -226,7 +226,7 @@ _RULES = [
          "(or a near miss of one), EM's ports 9398/9399, `X-RestSvcSessionId`, `sessionMngr`. Given once per file "
          "when the type is unknown and nothing points either way; an EM port or header in the file makes it an "
          "EM query (and an unknown type then FEL102).",
-         ("https://portal.example.com/api/query?type=widgetReport",), ("https://em.example.local:9398/api/query?type=Job",)),
+         ("https://portal.example.com/api/query?type=widgetReport",), ("https://em.example.local:9398/api/query?type=Job&pageSize=100",)),
     Rule("FEL413", "malformed-url", "error", "The URL's host or port is malformed, or a `#` cuts it.",
          "A host in brackets that is not an IPv6 address, a character no host name has, a port that is "
          "not a number from 1 to 65535: clients refuse such a URL or send it elsewhere. A raw `#` starts "
@@ -242,7 +242,7 @@ _RULES = [
     Rule("FEL490", "unused-noqa", "warning", "A `fel: noqa` comment suppresses nothing.",
          "Suppressions that no longer match a finding hide nothing and mislead readers; an unknown code "
          "in one is a typo. Remove the code (or the whole comment).",
-         ("'type=Job&pageSize=100'  # fel: noqa: FEL306",), ("'type=Job'  # fel: noqa: FEL306",)),
+         ("'https://em:9398/api/query?type=Job&pageSize=100'  # fel: noqa: FEL306",), ("'https://em:9398/api/query?type=Job'  # fel: noqa: FEL306",)),
     Rule("FEL491", "unreadable-path", "error", "A path given to `fel lint` could not be read as text.",
          "A file or folder that cannot be opened, or a file named explicitly that is binary or too large, is "
          "reported (exit code 2) rather than skipped: a CI gate must not pass without reading what it was given. "
