@@ -56,10 +56,15 @@ def open_connection(*, url: str | None = None, user: str | None = None, profile:
     return Connection(client, label_for(base, who))
 
 
-def connect_from_args(words: Sequence[str], *, password_prompt: Callable[[str], str] | None = None) -> Connection | None:
-    """``\\connect`` arguments: none (nothing to do), ``PROFILE``, or ``URL USER``."""
+def connect_from_args(words: Sequence[str], *, password_prompt: Callable[[str], str] | None = None) -> Any:
+    """``\\connect`` arguments: none (nothing to do), ``PROFILE``, ``URL USER``, or several
+    profiles — names or globs — for a fan-out (:mod:`fel.repl.fanout`)."""
     if not words:
         return None
+    from .fanout import is_fleet_request, open_fleet
+
+    if is_fleet_request(words):
+        return open_fleet(words, password_prompt=password_prompt)
     if len(words) == 1:
         return open_connection(profile=words[0], password_prompt=password_prompt)
     return open_connection(url=words[0], user=words[1], password_prompt=password_prompt)

@@ -33,6 +33,8 @@ class ResultsMixin:
         if self.settings.expanded == "on":
             return R.expanded(entities, start=start, color=color)
         cols = self.columns_for(qtype, reference) if qtype is not None else R.default_columns(None)
+        if entities and isinstance(getattr(entities[0], "profile", None), str):  # a fan-out's rows
+            cols = [R.Column("profile", "profile")] + list(cols)
         width = self._width()
         text = R.table(entities, cols, color=color, width=width)
         if self.settings.expanded == "auto" and "more column(s) not shown" in text and len(entities) <= 3:
@@ -43,6 +45,8 @@ class ResultsMixin:
         last = self.last
         assert last is not None
         start = (last.page - 1) * (last.page_size or len(entities) or 1) + 1 if not all_pages else 1
+        for failure in getattr(stream, "failures", None) or ():  # a fan-out: one line per failed server
+            self.error(str(failure))
         footer = self._footer(len(entities), all_pages, stream)
         if self.settings.timing:
             footer += f"  Time: {elapsed * 1000:.1f} ms"
@@ -67,6 +71,10 @@ class ResultsMixin:
     def _footer(self, n: int, all_pages: bool, stream) -> str:
         last = self.last
         rows = f"({n} row{'s' if n != 1 else ''}"
+        servers = getattr(stream, "server_count", None)
+        if isinstance(servers, int):
+            failed = len(getattr(stream, "failures", None) or ())
+            rows += f" from {servers - failed} of {servers} servers" if failed else f" from {servers} servers"
         if all_pages:
             pages = getattr(stream, "pages_fetched", None)
             return rows + (f", {pages} page{'s' if pages != 1 else ''})" if pages else ")")
@@ -140,11 +148,12 @@ class ResultsMixin:
 
     def connect_command(self, arg: str) -> None:
         from .connect import connect_from_args
+        from .fanout import is_fleet_request
 
         words = arg.split()
-        if len(words) > 2:
-            self.error("\\connect takes a profile name, or a URL and a user — never a password "
-                       "(it is prompted for)")
+        if len(words) > 2 and not is_fleet_request(words):
+            self.error("\\connect takes a profile name (several, or globs such as 'eu-*', to fan out), or a URL"
+                       " and a user — never a password (it is prompted for)")
             return
         try:
             conn = connect_from_args(words, password_prompt=self._password_prompt)
@@ -158,7 +167,9 @@ class ResultsMixin:
         self._connect_thread = None
         if old is not None:
             old.close()
-        self.info(f"connected to {conn.label}")
+        for failure in getattr(conn, "failures", None) or ():  # a fan-out: servers that refused the logon
+            self.error(f"not connected: {failure}")
+        self.info(f"connected to {getattr(conn, 'summary', conn.label)}")
 
 
 class Progress:

@@ -1,0 +1,110 @@
+"""Several Enterprise Managers in one REPL session.
+
+``\\connect eu-1 us-1`` (two or more profile names) or ``\\connect 'eu-*'`` (any glob over
+the profile names of the config file, ``\\connect *`` for all) opens a
+:class:`fel.client.fleet.Fleet`: every server is logged on at once and keeps its session;
+every query then runs on all of them in parallel (:meth:`Fleet.query`), and its rows are
+:class:`fel.client.fanout.Row` objects, which the table shows with a ``profile`` first
+column and JSON/CSV with a ``profile`` key. A server that fails (at ``\\connect`` or in a
+query) gets one error line; the others' rows are shown. The toolbar says how many servers
+hold a session: ``3 servers``, or ``2 of 3 servers`` when some are down.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+__all__ = ["FleetSession", "FleetConnection", "is_fleet_request", "open_fleet"]
+
+
+def is_fleet_request(words: Sequence[str], *, config: Any = None) -> bool:
+    """Whether ``\\connect`` arguments name several profiles: a glob among them, or two or
+    more words that are all profile names of the config file (otherwise two words are a URL
+    and a user)."""
+    from fel.client.config import is_pattern, load_config
+    from fel.client.errors import ConfigError
+
+    if any(is_pattern(w) for w in words):
+        return True
+    if len(words) < 2:
+        return False
+    try:
+        names = load_config(config).profiles
+    except ConfigError:
+        return False
+    return all(w in names for w in words)
+
+
+class FleetSession:
+    """A :class:`~fel.client.fleet.Fleet` in the place of a client: ``query`` answers a
+    :class:`~fel.client.fanout.FleetResult` (rows that name their profile, ``failures``)."""
+
+    #: no single API root: URLs are shown with the default one.
+    base = None
+
+    def __init__(self, fleet: Any) -> None:
+        self.fleet = fleet
+
+    def query(self, compiled: Any, *, page: int | None = None, all: bool = False, limit: int | None = None,
+              format: str | None = None, warn: bool = False, on_page: Any = None) -> Any:
+        # warn/on_page: a fan-out reports truncation per server in its result, and has no one page sequence
+        return self.fleet.query(compiled, page=page, all=all, limit=limit, format=format)
+
+    def query_url(self, compiled: Any, **_: Any) -> str:
+        return compiled.url()
+
+    def logout(self) -> None:
+        self.fleet.close()
+
+    def close(self) -> None:
+        self.fleet.close()
+
+
+class FleetConnection:
+    """What :class:`fel.repl.app.Shell` holds as its connection when it fans out."""
+
+    def __init__(self, fleet: Any, failures: Sequence[Any] = ()) -> None:
+        self.client = FleetSession(fleet)
+        self.fleet = fleet
+        #: servers that could not be logged on at \\connect.
+        self.failures = list(failures)
+        self.closer: Callable[[], None] | None = None
+
+    @property
+    def label(self) -> str:
+        """For the toolbar: how many servers hold a session."""
+        total = len(self.fleet.servers)
+        up = self.fleet.connected
+        return f"{total} servers" if up == total else f"{up} of {total} servers"
+
+    @property
+    def summary(self) -> str:
+        down = {f.profile for f in self.failures}
+        names = [p for p in self.fleet.profiles if p not in down]
+        shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+        return f"{self.label} ({shown})" if shown else self.label
+
+    def close(self) -> None:
+        try:
+            self.fleet.close()
+        except Exception:  # noqa: BLE001 - closing is best effort
+            pass
+
+
+def open_fleet(words: Sequence[str], *, password_prompt: Callable[[str], str] | None = None,
+               interactive: bool | None = None, config: Any = None) -> FleetConnection:
+    """Select the profiles ``words`` name (globs allowed), resolve their passwords (prompting
+    when needed), and log on to all of them at once. Raises :class:`ConfigError` for a bad
+    selection or profile, and :class:`ClientError` when no server could be logged on."""
+    from fel.client.errors import ClientError
+    from fel.client.fleet import Fleet
+
+    if interactive is None and password_prompt is not None:
+        interactive = True
+    fleet = Fleet.from_profiles(list(words), config=config, prompt=password_prompt, interactive=interactive,
+                                keep_sessions=True)
+    failures = fleet.logon()
+    if len(failures) == len(fleet.servers):
+        fleet.close()
+        reasons = "; ".join(str(f) for f in failures)
+        raise ClientError(f"none of the {len(failures)} servers answered the logon: {reasons}")
+    return FleetConnection(fleet, failures)
