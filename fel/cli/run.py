@@ -20,11 +20,13 @@ PROG = "fel run"
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.epilog = ("exit codes: 0 ok; 1 errors in the query (fel's checker, or EM answered 400); 2 usage or "
                      "configuration; 3 connection, TLS, authentication, permission, server or response errors; "
-                     "130 interrupted. Passwords: --password-env VAR, the profile's password_env, the keyring, "
-                     "or a prompt. See docs/client.md.")
+                     "130 interrupted; with several profiles, 3 when any server failed. Passwords: --password-env VAR, "
+                     "the profile's password_env, the keyring, or a prompt. See docs/client.md.")
     add_input_arguments(parser)
     conn = parser.add_argument_group("connection")
-    conn.add_argument("--profile", "-p", metavar="P", help="profile of the config file ($FEL_PROFILE)")
+    conn.add_argument("--profile", "-p", metavar="P", action="append",
+                      help="profile of the config file ($FEL_PROFILE); repeat it or give a glob ('eu-*') to query"
+                           " several servers at once")
     conn.add_argument("--config", metavar="FILE", help="config file (default $XDG_CONFIG_HOME/fel/config.toml)")
     conn.add_argument("--url", metavar="URL", help="Enterprise Manager address, e.g. https://em:9398/api/")
     conn.add_argument("--user", "-u", metavar="U", help="user name, e.g. 'DOMAIN\\user'")
@@ -50,6 +52,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     out.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     out.add_argument("--verbose", "-v", action="store_true", help="log requests to stderr (never secrets)")
     out.add_argument("--em-version", metavar="V", help="Enterprise Manager version to check the query against")
+    from .run_fleet import add_fleet_arguments
+
+    add_fleet_arguments(parser)
 
 
 def _nonneg(text: str) -> int:
@@ -93,6 +98,10 @@ def run(args: argparse.Namespace) -> int:
     if any(d.severity is Severity.ERROR for d in diags):
         return 1
     try:
+        from .run_fleet import run_fleet, wants_fleet
+
+        if wants_fleet(args):
+            return run_fleet(args, text)
         if args.offline:
             return _run_offline(args, text)
         return _run_live(args, text)
@@ -136,7 +145,7 @@ def _run_live(args: argparse.Namespace, text: str) -> int:
     from fel.client.errors import ConfigError
     from fel.client.session import Client, normalize_base
 
-    profile = load_profile(args.profile, path=args.config)
+    profile = load_profile(args.profile[0] if args.profile else None, path=args.config)
     url = args.url or profile.url or _url_of(text, args.type)
     user = args.user or profile.user
     if not url:
