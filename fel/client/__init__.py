@@ -45,6 +45,7 @@ __all__ = [
     "Entity", "Forbidden", "HostileBody", "InsecureConnectionWarning", "Link", "Page", "Profile", "QueryRejected",
     "ResultStream", "TimedOut", "TlsFailed", "TransportPolicy", "TruncatedResultWarning", "UnexpectedContentType",
     "WrongService", "config_path", "decode_document", "decode_page", "load_config", "load_profile", "normalize_base",
+    "Fleet", "FleetResult", "Row", "Server", "ServerFailure", "ServerResult", "select_profiles",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
