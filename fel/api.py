@@ -12,7 +12,7 @@ from threading import Lock
 from .baseurl import normalize_base
 from .checker import check_reading, resolve_version
 from .compiler import Clock, CompiledQuery, compile_checked
-from .diagnostics import Diagnostic, FelError, Severity, make
+from .diagnostics import Diagnostic, FelError, Severity, make, sort_diagnostics
 from .span import Span
 from .syntax.ast import Query
 from .syntax.reader import Reading, read
@@ -58,9 +58,43 @@ def read_and_check(text: str, *, type: str | None = None,
         version, bad_version = None, make("FEL001", Span(0, 0), f"--em-version: {err}")
     reading = read(text, type=type)
     diags = check_reading(reading, em_version=version)
+    if len(text) > _SHORT_ENOUGH and reading.query is not None:
+        too_long = _request_line_problem(reading, diags)
+        if too_long is not None:
+            diags = sort_diagnostics([*diags, too_long])
     if bad_version is not None:
         diags = [bad_version, *diags]
     return reading, diags
+
+
+#: HTTP.sys's default limit on the request line and headers together (MaxRequestBytes), less
+#: what the client's headers take (FEL414).
+REQUEST_LINE_LIMIT = 16384 - 512
+#: Compiled request-line characters per input character, at most: an `in` list of one-character
+#: values repeats the field name (24 characters at most) per value; tests/core/test_url_length.py
+#: checks the figure against every field of the schema. Shorter input cannot reach the limit.
+_EXPANSION = 20
+_SHORT_ENOUGH = (REQUEST_LINE_LIMIT - 64) // _EXPANSION
+
+
+def _request_line_problem(reading: Reading, diags: list[Diagnostic]) -> Diagnostic | None:
+    """FEL414 when the compiled query's request line is longer than EM's HTTP stack takes."""
+    if any(d.severity is Severity.ERROR for d in diags):
+        return None
+    try:
+        url = compile_checked(reading.query).url()
+    except FelError:
+        return None
+    target = url[url.find("/", url.find("//") + 2):] if "//" in url else url
+    size = len(f"GET {target} HTTP/1.1\r\n".encode("utf-8", "backslashreplace"))
+    if size <= REQUEST_LINE_LIMIT:
+        return None
+    source = reading.source
+    lead = len(source) - len(source.lstrip())
+    return make("FEL414", Span(lead, len(source.rstrip())),
+                f"the compiled request line is {size:,} bytes; EM's HTTP stack (HTTP.sys) takes 16,384 for the "
+                "request line and headers together by default and answers longer requests with 400",
+                hint="split the query: fewer values per `in`, or several queries")
 
 
 def parse(text: str, *, type: str | None = None) -> Query:
@@ -101,7 +135,10 @@ def compile_query(text: str, *, base: str | None = None, now: datetime | None = 
     if reading.query is None or any(d.severity is Severity.ERROR for d in diags):
         raise FelError(diags, text)
     clock = now or Clock()
-    result = compile_checked(reading.query, base=base, now=clock)
+    try:
+        result = compile_checked(reading.query, base=base, now=clock)
+    except FelError as err:  # a time value out of range at the given `now` (FEL213)
+        raise FelError([*diags, *err.diagnostics], text) from None
     if clock is now or not clock.read:
         with _lock:
             if len(_compiled) >= _CACHE_SIZE:

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import quote
 
+from .diagnostics import FelError, make
 from .schema import Field, Kind, QueryType, load_schema
 from .syntax.ast import And, Comparison, Expr, Membership, Not, Or, Query, Value
 from .syntax.printer import lower, print_value
-from .checker.values import canonical_datetime, parse_bool, parse_datetime, parse_time_expr, resolve_time_expr
+from .checker.values import (canonical_datetime, format_utc, parse_bool, parse_datetime, parse_time_expr,
+                             resolve_time_expr)
 
 __all__ = ["CompiledQuery", "compile_checked", "Clock", "DEFAULT_BASE", "encode_params", "canonical_filter"]
 
@@ -80,7 +82,10 @@ def _canonical_value(field: Field | None, value: Value, now: "datetime | Clock")
     if field.kind is Kind.DATETIME:
         if parse_time_expr(text) and not value.quoted:
             at = now() if isinstance(now, Clock) else now
-            text = resolve_time_expr(text, at).strftime("%Y-%m-%dT%H:%M:%SZ")
+            try:
+                text = format_utc(resolve_time_expr(text, at))
+            except ValueError as err:  # only with a clock far from today: the checker bounds offsets
+                raise FelError([make("FEL213", value.span, str(err))]) from None
             return Value(text, value.span, quoted=True), True
         dt = parse_datetime(text)
         if dt is not None:

@@ -14,6 +14,7 @@ from ..schema.versions import EmVersion
 from ..syntax.reader import Reading
 from .filters import check_filter
 from .params import check_params, resolve_type
+from .urlshape import check_unicode, check_url_shape
 
 __all__ = ["check_reading", "resolve_version"]
 
@@ -28,13 +29,17 @@ def resolve_version(em_version: str | EmVersion | None) -> EmVersion | None:
 
 def check_reading(reading: Reading, *, em_version: str | EmVersion | None = None) -> list[Diagnostic]:
     out = list(reading.diagnostics)
+    if not reading.source.isascii():
+        check_unicode(reading.source, out)
     query = reading.query
     if query is None:
         return sort_diagnostics(out)
     version = resolve_version(em_version)
     schema = load_schema()
-    if reading.form == "url" and _check_endpoint(reading, out):
-        return sort_diagnostics(out)  # not a query URL: its parameters mean something else
+    if reading.form == "url":
+        check_url_shape(reading, out)
+        if _check_endpoint(reading, out):
+            return sort_diagnostics(out)  # not a query URL: its parameters mean something else
     qtype = resolve_type(query, schema, version, reading.source, out)
     check_params(query, qtype, reading.source, out)
     if query.filter is not None:

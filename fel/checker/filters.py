@@ -1,13 +1,15 @@
 """Validation of a filter expression against a query type's schema."""
 from __future__ import annotations
 
+import re
+
 from ..diagnostics import Diagnostic, Fix, make
 from ..schema import Field, Kind, QueryType, suggest
 from ..span import Span
 from ..syntax.ast import And, Comparison, Expr, Membership, Not, Or, Value
 from ..syntax.printer import lower, print_filter, print_value
-from .values import (canonical_datetime, is_decimal, is_integer, parse_bool, parse_datetime,
-                     parse_time_expr, parse_uid)
+from .values import (MAX_TIME_OFFSET, canonical_datetime, is_decimal, is_integer, parse_bool, parse_datetime,
+                     parse_time_expr, parse_uid, time_offset)
 
 __all__ = ["check_filter"]
 
@@ -141,6 +143,8 @@ def _check_value(node, field: Field | None, value: Value, source: str, em_mode: 
     elif not value.quoted and len(text) >= 2 and text[0] == "'" and text[-1] == "'":
         out.append(make("FEL012", value.span, "single quotes become part of the value in EM",
                         fix=_quoted_fix(value, text[1:-1], "use double quotes")))
+    if not text.isprintable():
+        _check_control(value, out)
     if field is None:
         return
     kind = field.kind
@@ -179,7 +183,12 @@ def _check_value(node, field: Field | None, value: Value, source: str, em_mode: 
 
 def _check_datetime(field: Field, value: Value, em_mode: bool, out: list[Diagnostic]) -> None:
     text = value.text
-    if not value.quoted and parse_time_expr(text):
+    expr = None if value.quoted else parse_time_expr(text)
+    if expr:
+        if not em_mode and abs(time_offset(expr)) > MAX_TIME_OFFSET:
+            out.append(make("FEL213", value.span, f"`{text}` reaches more than 1000 years from now",
+                            hint="fel accepts offsets of up to 1000 years (365250d, 52178w); "
+                                 'for a fixed date write it, e.g. "2025-08-15T06:00:00Z"'))
         if em_mode:
             out.append(make("FEL011", value.span, f"`{text}` is a fel time value; EM needs a date and time",
                             hint="use a fel statement (`<Type> where …`) or write the UTC time, e.g. "
@@ -204,6 +213,22 @@ def _check_datetime(field: Field, value: Value, em_mode: bool, out: list[Diagnos
     elif not value.quoted:
         out.append(make("FEL211", value.span, "DateTime values are quoted in Veeam's examples",
                         fix=Fix(value.span, '"' + text + '"', "quote it")))
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _check_control(value: Value, out: list[Diagnostic]) -> None:
+    """FEL214: a control character in a value (``isprintable()`` is the cheap pre-test)."""
+    m = _CONTROL.search(value.text)
+    if m is None:
+        return
+    ch = m.group()
+    names = {"\x00": " (NUL)", "\t": " (tab)", "\n": " (newline)", "\r": " (carriage return)"}
+    out.append(make("FEL214", value.span,
+                    f"the value holds the control character U+{ord(ch):04X}{names.get(ch, '')}; "
+                    "no name in EM holds one, and HTTP.sys rejects it in a URL by default",
+                    hint="remove it; if it came from a file or a variable, strip the value first"))
 
 
 def _check_uid(field: Field, value: Value, out: list[Diagnostic]) -> None:

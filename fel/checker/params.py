@@ -138,12 +138,17 @@ def _check_sort(query: Query, qtype: QueryType | None, out: list[Diagnostic]) ->
                         fix=Fix(name.span, field.name, f"write `{field.name}`")))
 
 
+_ASCII_DIGITS = "EM reads the digits 0-9 only"
+
+
 def _check_paging(query: Query, url: bool, out: list[Diagnostic]) -> None:
     size, page = query.page_size, query.page
     if size is not None and (size.value is None or size.value <= 0):
-        out.append(make("FEL304", size.span, f"pageSize must be a whole number above 0, not `{size.text}`"))
+        out.append(make("FEL304", size.span, f"pageSize must be a whole number above 0, not `{size.text}`",
+                        hint=None if size.text.isascii() else _ASCII_DIGITS))
     if page is not None and (page.value is None or page.value <= 0):
-        out.append(make("FEL305", page.span, f"page must be a whole number from 1, not `{page.text}`"))
+        out.append(make("FEL305", page.span, f"page must be a whole number from 1, not `{page.text}`",
+                        hint=None if page.text.isascii() else _ASCII_DIGITS))
     if url and size is None:
         at = query.span.end
         if page is not None:

@@ -11,13 +11,14 @@ from datetime import datetime, timedelta, timezone
 __all__ = [
     "DateTimeValue", "parse_datetime", "canonical_datetime", "TIME_EXPR", "parse_time_expr",
     "resolve_time_expr", "GUID", "parse_uid", "UidValue", "is_integer", "is_decimal", "parse_bool",
+    "format_utc", "time_offset", "MAX_TIME_OFFSET",
 ]
 
 _DT = re.compile(
-    r"""^(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})
-        (?:(?P<sep>[Tt ])(?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.(?P<f>\d{1,9}))?)?)?
-        \s*(?P<tz>[Zz]|[+-]\d{2}:?\d{2}|\s*UTC)?$""",
-    re.VERBOSE,
+    r"""^(?P<y>[0-9]{4})-(?P<mo>[0-9]{2})-(?P<d>[0-9]{2})
+        (?:(?P<sep>[Tt ])(?P<h>[0-9]{2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2})(?:\.(?P<f>[0-9]{1,9}))?)?)?
+        \s*(?P<tz>[Zz]|[+-][0-9]{2}:?[0-9]{2}|\s*UTC)?$""",
+    re.VERBOSE,  # digits are ASCII digits: `\d` would take ٢٠٢٥ too
 )
 
 
@@ -37,7 +38,8 @@ class DateTimeValue:
 
 
 def parse_datetime(text: str) -> DateTimeValue | None:
-    """Parse the DateTime forms seen in the wild; None if it is not a date at all."""
+    """Parse the DateTime forms seen in the wild; None if it is not a date at all (or, once
+    converted to UTC, falls outside the years 0001–9999)."""
     m = _DT.match(text.strip())
     if not m:
         return None
@@ -56,7 +58,10 @@ def parse_datetime(text: str) -> DateTimeValue | None:
         sign = 1 if zone[0] == "+" else -1
         digits = zone[1:].replace(":", "")
         offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-        dt = dt - sign * offset
+        try:
+            dt = dt - sign * offset
+        except OverflowError:  # 0001-01-01T00:00:00+01:00 is in the year 0 in UTC
+            return None
         zone = f"{zone[0]}{digits[:2]}:{digits[2:]}"
     return DateTimeValue(dt.replace(tzinfo=timezone.utc), frac, m.group("h") is not None, zone,
                          m.group("sep") == " ")
@@ -64,11 +69,21 @@ def parse_datetime(text: str) -> DateTimeValue | None:
 
 def canonical_datetime(value: DateTimeValue) -> str:
     """``YYYY-MM-DDTHH:MM:SS[.fraction]Z`` (fraction kept as written)."""
-    base = value.utc.strftime("%Y-%m-%dT%H:%M:%S")
+    base = format_utc(value.utc)[:-1]
     return f"{base}.{value.fraction}Z" if value.fraction else f"{base}Z"
 
 
-TIME_EXPR = re.compile(r"^(?P<base>now|today)(?:(?P<sign>[+-])(?P<n>\d{1,6})(?P<unit>[smhdw]))?$", re.IGNORECASE)
+def format_utc(dt: datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SSZ`` with a four-digit year (``strftime('%Y')`` writes the year 1 as
+    ``1`` on some platforms)."""
+    return (f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}"
+            f"T{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}Z")
+
+
+TIME_EXPR = re.compile(r"^(?P<base>now|today)(?:(?P<sign>[+-])(?P<n>[0-9]{1,6})(?P<unit>[smhdw]))?$", re.IGNORECASE)
+#: The largest offset a time value may have (FEL213): from any clock reading in the years
+#: 1000–8999 the instant stays a date EM can hold, written with four digits.
+MAX_TIME_OFFSET = timedelta(days=365_250)
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
@@ -77,8 +92,17 @@ def parse_time_expr(text: str):
     return TIME_EXPR.match(text.strip())
 
 
+def time_offset(m: re.Match) -> timedelta:
+    """The signed offset of a matched time expression (zero for plain ``now``/``today``)."""
+    if not m.group("n"):
+        return timedelta(0)
+    delta = timedelta(**{_UNITS[m.group("unit").lower()]: int(m.group("n"))})
+    return -delta if m.group("sign") == "-" else delta
+
+
 def resolve_time_expr(text: str, now: datetime) -> datetime:
-    """The UTC instant a time expression means at ``now`` (``today`` = 00:00 UTC)."""
+    """The UTC instant a time expression means at ``now`` (``today`` = 00:00 UTC). Raises
+    ``ValueError`` if it is not a time expression or the instant is outside the years 1–9999."""
     m = parse_time_expr(text)
     if m is None:
         raise ValueError(f"not a time expression: {text!r}")
@@ -86,10 +110,10 @@ def resolve_time_expr(text: str, now: datetime) -> datetime:
     base = now.replace(microsecond=0)
     if m.group("base").lower() == "today":
         base = base.replace(hour=0, minute=0, second=0)
-    if m.group("n"):
-        delta = timedelta(**{_UNITS[m.group("unit").lower()]: int(m.group("n"))})
-        base = base - delta if m.group("sign") == "-" else base + delta
-    return base
+    try:
+        return base + time_offset(m)
+    except OverflowError:
+        raise ValueError(f"{text.strip()} at {format_utc(base)} is outside the years 0001-9999") from None
 
 
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -113,8 +137,8 @@ def parse_uid(text: str) -> UidValue | None:
     return None
 
 
-_INT = re.compile(r"^[+-]?\d+$")
-_DEC = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+_INT = re.compile(r"^[+-]?[0-9]+$")  # ASCII digits only: int() and `\d` take ٥ (Arabic-Indic 5) too
+_DEC = re.compile(r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
 
 
 def is_integer(text: str) -> bool:

@@ -95,12 +95,12 @@ def _read_filter(text: str, type_name: str) -> Reading:
 
 
 def _number(value: str, span: Span) -> Number:
-    v = value.strip()
-    try:
-        n = int(v) if v and (v.isdigit() or (v[0] in "+-" and v[1:].isdigit())) and len(v) < 12 else None
-    except ValueError:  # pragma: no cover - guarded above
-        n = None
-    return Number(n, value, span)
+    """``pageSize``/``page``: an optionally signed run of ASCII digits (``str.isdigit`` and
+    ``int`` also take ``٥``, an Arabic-Indic 5, which EM does not); else the value is None."""
+    v = value.strip(" \t\n\r\f\v")
+    digits = v[1:] if v[:1] in ("+", "-") else v
+    ok = digits and len(v) < 12 and digits.isascii() and digits.isdigit()
+    return Number(int(v) if ok else None, value, span)
 
 
 #: The parameters a query takes its parts from ("sort" for either sortAsc or sortDesc).
