@@ -1,7 +1,8 @@
 """``fel lint``: find, explain and fix mistakes in stored Enterprise Manager queries.
 
 Exit codes: 0 nothing at or above ``--fail-level`` (or ``--exit-zero``), 1 findings, 2 usage
-or configuration errors (unknown rule codes and missing paths included).
+or configuration errors (unknown rule codes and missing paths included), a path that could not be
+read (FEL491) or an input that could not be linted.
 """
 from __future__ import annotations
 
@@ -46,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
     from ._common import use_color
     from fel.lint.config import ConfigError, find_config, load_config
     from fel.lint.output import fails, render
-    from fel.lint.sources import decode_bytes, iter_files, read_source, write_source
+    from fel.lint.languages import sniff_language
+    from fel.lint.sources import Unreadable, decode_bytes, iter_files, read_source, write_source
 
     paths = list(args.paths) or ["."]
     missing = [p for p in paths if p != "-" and not os.path.exists(p)]
@@ -76,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
     results = []
     fixed = 0
     fixed_stdin: str | None = None
+    broken = False  # a path could not be read, or linting it failed: exit 2
     for p in paths:
         if p != "-":
             continue
@@ -84,45 +87,101 @@ def run(args: argparse.Namespace) -> int:
         if src is None:
             return _err("stdin does not look like text")
         name = args.stdin_filename
-        if args.fix:
-            new, result, n = fix_text(src.text, path=name, settings=settings)
-            fixed += n
-            fixed_stdin = new
-        else:
-            result = lint_text(src.text, path=name, settings=settings)
+        language = None
+        if name is None:
+            language = sniff_language(src.text)
+            if language is None:
+                return _err("cannot tell the language of stdin; name it with --stdin-filename "
+                            "(e.g. --stdin-filename script.ps1)")
+        try:
+            if args.fix:
+                new, result, n = fix_text(src.text, path=name, language=language, settings=settings)
+                fixed += n
+                fixed_stdin = new
+            else:
+                result = lint_text(src.text, path=name, language=language, settings=settings)
+        except Exception as err:  # one bad input must not hide the others' findings
+            print(f"fel lint: error: internal error while linting stdin: {type(err).__name__}: {err}",
+                  file=sys.stderr)
+            broken = True
+            continue
         result.path = name or "-"
         results.append(result)
-    for path in iter_files([p for p in paths if p != "-"], settings):
+    for item in iter_files([p for p in paths if p != "-"], settings, report=True):
+        if isinstance(item, Unreadable):
+            if _report_unreadable(item.path, item.reason, settings, results):
+                broken = True
+            continue
+        path = item
         try:
             src = read_source(path)
         except OSError as err:
-            print(f"fel lint: warning: cannot read {path}: {err.strerror or err}", file=sys.stderr)
+            if _report_unreadable(path, err.strerror or str(err), settings, results):
+                broken = True
             continue
         if src is None:
-            if path in paths:
-                print(f"fel lint: warning: skipped {path}: binary or too large", file=sys.stderr)
+            if path in paths and _report_unreadable(path, "binary or too large (over 8 MB) to lint", settings, results,
+                                                    "name text files only"):
+                broken = True
             continue
-        if args.fix:
-            new, result, n = fix_text(src.text, path=path, settings=settings)
-            if n and new != src.text:
-                try:
-                    write_source(path, src, new)
-                except (OSError, UnicodeEncodeError) as err:
-                    print(f"fel lint: warning: cannot write fixes to {path}: {err}", file=sys.stderr)
-                    result = lint_text(src.text, path=path, settings=settings)
-                    n = 0
-            fixed += n
-        else:
-            result = lint_text(src.text, path=path, settings=settings)
+        try:
+            if args.fix:
+                new, result, n = fix_text(src.text, path=path, settings=settings)
+                if n and new != src.text:
+                    try:
+                        write_source(path, src, new)
+                    except (OSError, UnicodeEncodeError) as err:
+                        print(f"fel lint: warning: cannot write fixes to {path}: {err}", file=sys.stderr)
+                        result = lint_text(src.text, path=path, settings=settings)
+                        n = 0
+                fixed += n
+            else:
+                result = lint_text(src.text, path=path, settings=settings)
+        except Exception as err:  # one bad file must never stop the run
+            print(f"fel lint: error: internal error while linting {path}: {type(err).__name__}: {err}",
+                  file=sys.stderr)
+            broken = True
+            continue
         results.append(result)
 
     text = render(results, fmt, color=color, fixed=fixed)
     stream = sys.stderr if fixed_stdin is not None else sys.stdout
     if fixed_stdin is not None:
-        sys.stdout.write(fixed_stdin)
+        _write(sys.stdout, fixed_stdin)
         sys.stdout.flush()
     if text:
-        print(text, file=stream)
+        _write(stream, text + "\n")
+    if broken:
+        return 2
     if args.exit_zero:
         return 0
     return 1 if fails(results, settings.fail_level) else 0
+
+
+def _report_unreadable(path: str, reason: str, settings, results: list, advice: str = "fix its permissions") -> bool:
+    """Add FEL491 for ``path`` (unless it is excluded or FEL491 is disabled); True if added."""
+    from fel.diagnostics import make
+    from fel.lint import LintResult
+    from fel.lint.sources import excluded
+    from fel.span import Span
+
+    if excluded(path, settings) or "FEL491" not in settings.enabled_for(path):
+        return False
+    what = "folder" if os.path.isdir(path) else "file"
+    diag = make("FEL491", Span(0, 0), f"cannot read this {what}: {reason}",
+                hint=f"{advice}, or leave it out with `exclude` in [tool.fel.lint]")
+    results.append(LintResult(path, "", [diag], "plain"))
+    return True
+
+
+def _write(stream, text: str) -> None:
+    """Write ``text`` whatever it holds: a lone surrogate (an unpaired ``\\ud83d`` escape in
+    the linted source) is written as its escape, and characters the stream cannot encode
+    are escaped rather than raising."""
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        text = "".join(f"\\u{ord(ch):04x}" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        stream.write(text.encode(encoding, errors="backslashreplace").decode(encoding, errors="replace"))

@@ -85,6 +85,10 @@ def find_urls(text: str, start: int, skip: list[tuple[int, int]] = ()) -> list[C
                 if quoted:
                     break
                 in_q = not in_q
+            elif ch in "\u201c\u201e" and not in_q:  # a typographic quote around a value with spaces:
+                in_q = True                           # read on to its end, as `fel check` does
+            elif ch == "\u201d" and in_q:
+                in_q = False
             elif ch in _STOP and not in_q:
                 break
             e += 1

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
 from .lex_c import CLikeLexer, CSharpLexer, DartLexer, GoLexer, GroovyLexer, JsLexer, PythonLexer
@@ -9,7 +10,8 @@ from .lex_script import PerlLexer, PhpLexer, RubyLexer
 from .lex_shell import PowerShellLexer, ShellLexer
 from .lexbase import Lexer
 
-__all__ = ["Language", "LANGUAGES", "EXTENSIONS", "language_for", "fence_language", "SOURCE_EXTENSIONS"]
+__all__ = ["Language", "LANGUAGES", "EXTENSIONS", "language_for", "fence_language", "SOURCE_EXTENSIONS",
+           "sniff_language"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,3 +103,48 @@ def language_for(path: str | None, first_line: str = "") -> str:
             if base in _SHEBANG:
                 return _SHEBANG[base]
     return "plain"
+
+
+# ---- standard input: the language from the content ---------------------------------------------
+_QUERY_LINE = re.compile(r"(?i)^(?:https?://\S+|/?api/\S*|/?query(?:svc)?\?\S*|\??(?:type|filter|format|pagesize|"
+                         r"sortasc|sortdesc|page)=\S*|[A-Za-z]\w*\s+where\b.*|[A-Z]\w*(?:\s+(?:limit|order|format)\b.*)?)$")
+#: (language, pattern): each distinct match is one point for the language.
+_SNIFF = (
+    ("powershell", r"(?im)\b(?:Invoke-RestMethod|Invoke-WebRequest|Write-(?:Host|Output)|ConvertTo-Json|Get-\w+|"
+                   r"New-Object|Set-StrictMode)\b|^\s*param\s*\(|@\{|\$\w+\s*=\s*@?[\"'(\[{]|\[(?:string|int|xml)\]\$"),
+    ("python", r"(?m)^\s*(?:import \w+|from [\w.]+ import |def \w+\(.*\):|class \w+.*:|if __name__ ==)|\bprint\(|\bf\""),
+    ("shell", r"(?m)^\s*(?:curl|wget|echo|export|jq|set -\w+)\b|^\s*\w+=[\"'$]|\$\(|\bfi$|\bdone$|\$\{?\w+\}?/"),
+    ("javascript", r"(?m)\b(?:const|let|var) \w+ =|=>|\brequire\(|\bawait fetch\(|\bconsole\.log\(|\bmodule\.exports\b"),
+    ("php", r"<\?php|\$\w+->\w+|\bcurl_setopt\("),
+    ("ruby", r"(?m)^\s*(?:require ['\"]|def \w+$|end$|puts )|\bdo \|\w+\||:\w+ =>|^\w+ = \w+\.get\("),
+    ("kotlin", r"(?m)\bval \w+(?:: \w+)? = |\bfun \w+\(|\b(?:hashM|m)apOf\(|^import [\w.]+$"),
+    ("scala", r"(?m)\bval \w+ = |\bobject \w+|\bMap\(\"|\bdef \w+\(.*\): \w+ ="),
+    ("go", r"(?m)^package \w+$|^func \w+\(|:= "),
+    ("csharp", r"(?m)^using System|\bnamespace \w+|\bvar \w+ = new |\bawait \w+\.GetAsync\("),
+    ("groovy", r"(?m)^\s*def \w+ = |\bnew URL\(|\bJsonSlurper\b|\bpipeline \{"),
+    ("perl", r"(?m)^use (?:strict|warnings|LWP)|\bmy \$\w+"),
+    ("yaml", r"(?m)^[\w-]+:\s*$|^\s*- [\w-]+:\s"),
+    ("markdown", r"(?m)^#{1,6} \w|^```|^\s*[*-] \S.*`"),
+)
+_SNIFF_RE = tuple((lang, re.compile(p)) for lang, p in _SNIFF)
+
+
+def sniff_language(text: str) -> str | None:
+    """The language of text without a file name (``fel lint -``): ``plain`` when every line is
+    a query (or a ``#`` comment), a shebang's language, else the language with the most
+    telltale constructs; None when nothing tells."""
+    lines = [ln.strip() for ln in text.splitlines()]
+    body = [ln for ln in lines if ln and not ln.startswith("#")]
+    if not body and not text.strip():
+        return "plain"
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    if first.startswith("#!"):
+        by_bang = language_for(None, first)
+        if by_bang != "plain":
+            return by_bang
+    if body and all(_QUERY_LINE.match(ln) for ln in body):
+        return "plain"
+    sample = text[:65536]
+    scores = {lang: len(set(rx.findall(sample))) for lang, rx in _SNIFF_RE}
+    best = max(scores, key=lambda k: scores[k])
+    return best if scores[best] > 0 else None

@@ -12,6 +12,7 @@ __all__ = ["PythonLexer", "JsLexer", "GoLexer", "CSharpLexer", "CLikeLexer", "Da
 _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
            "\\": "\\", "'": "'", '"': '"', "`": "`", "$": "$", "/": "/", "?": "?", "{": "{", "}": "}"}
 _DOLLAR_NAME = re.compile(r"\$[A-Za-z_]\w*")
+_LOW_SURROGATE = re.compile(r"\\u(d[c-f][0-9a-f]{2})", re.IGNORECASE)
 _HEX = re.compile(r"x([0-9A-Fa-f]{2})|u\{([0-9A-Fa-f]{1,6})\}|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|([0-7]{1,3})")
 
 
@@ -29,6 +30,12 @@ def decode_backslash(src: str, i: int, b: LitBuilder, keep_unknown: bool = True)
     m = _HEX.match(src, i + 1)
     if m:
         code = m.group(1) or m.group(2) or m.group(3) or m.group(4)
+        if m.group(3) is not None and 0xD800 <= int(code, 16) <= 0xDBFF:
+            low = _LOW_SURROGATE.match(src, m.end())
+            if low is not None:  # a UTF-16 pair (JS, Java, C#, JSON): one character
+                pair = 0x10000 + ((int(code, 16) - 0xD800) << 10) + (int(low.group(1), 16) - 0xDC00)
+                b.char(chr(pair), i, low.end())
+                return low.end()
         if code is not None:
             try:
                 b.char(chr(int(code, 16)), i, m.end())

@@ -120,6 +120,84 @@ def _value(body: str, ls: int, vs: int, ve: int, out: Lexed, segs: Segments,
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})[ \t]*([\w+#.-]*)")
 _INLINE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _MD_CODE = raw_quoting("md`", "`")
+#: Where a URL starts in prose (markup may sit in front of it or inside it).
+_MD_URL = re.compile(r"(?i)https?://|(?<![\w.%/-])/?api/\w|(?<![\w.%/-])/?query(?:svc)?\?[A-Za-z*_`]")
+_MD_OPEN_Q, _MD_CLOSE_Q = '"\u201c\u201e', '"\u201d'
+_MD_TRAIL = ".,;:!?)]}"
+
+
+def _md_markup(word: str) -> list[bool]:
+    """Which characters of a prose word are Markdown markup rather than URL text: backticks,
+    ``**``/``__`` runs, and a single ``*`` at either end or next to ``?``, ``&`` or ``=``."""
+    n = len(word)
+    mark = [False] * n
+    k = 0
+    while k < n:
+        ch = word[k]
+        if ch == "`":
+            mark[k] = True
+        elif ch in "*_":
+            j = k
+            while j < n and word[j] == ch:
+                j += 1
+            run = j - k
+            edge = k == 0 or j == n or word[k - 1] in "?&=(" or (j < n and word[j] in "&?)")
+            if (run >= 2 and ch == "*") or (run >= 2 and edge) or (run == 1 and ch == "*" and edge) \
+                    or (run == 1 and edge and (k == 0 or j == n)):
+                for m in range(k, j):
+                    mark[m] = True
+            k = j
+            continue
+        k += 1
+    return mark
+
+
+def _md_rendered_urls(body: str, ls: int, out: Lexed) -> str:
+    """URLs in a prose line with emphasis or inline code *inside* them (``/api/query?**type=Job**``,
+    `` `/api/query?type=Job`&format=Entities``) become one literal of the text as rendered, each
+    character mapped to its place in the file. Returns the line with those words blanked."""
+    if not any(c in body for c in "*_`") or not _MD_URL.search(body):
+        return body
+    pos = 0
+    while True:
+        m = _MD_URL.search(body, pos)
+        if m is None:
+            return body
+        s = m.start()
+        while s > 0 and not body[s - 1].isspace():
+            s -= 1
+        e, in_q = m.end(), False
+        while e < len(body):
+            ch = body[e]
+            if ch in _MD_OPEN_Q and not in_q:
+                in_q = True
+            elif ch in _MD_CLOSE_Q and in_q:
+                in_q = False
+            elif ch.isspace() and not in_q:
+                break
+            e += 1
+        pos = max(e, m.end())
+        word = body[s:e]
+        core = word.rstrip(_MD_TRAIL)
+        if not any(c in word for c in "*_`") or re.fullmatch(r"\(?(`+)[^`]+\1", core):
+            continue  # no markup, or one whole inline code span (read as such)
+        mark = _md_markup(word)
+        b = LitBuilder()
+        for k, ch in enumerate(word):
+            if not mark[k]:
+                b.char(ch, ls + s + k, ls + s + k + 1)
+        while b.chars and b.chars[-1] in _MD_TRAIL:
+            for lst in (b.chars, b.starts, b.ends):
+                lst.pop()
+            b._len -= 1
+        if not b.chars:
+            continue
+        lit = b.build(raw_quoting("md-rendered", ""), Span(ls + s, ls + e), Span(ls + s, ls + e))
+        lit.fixable = False  # the file text has markup between the characters
+        lit = mark_placeholders(lit)
+        out.toks.append(Tok("str", word, ls + s, ls + e, lit))
+        out.toks.append(Tok("nl", "\n", ls + e, ls + e))
+        body = body[:s] + " " * (e - s) + body[e:]
 
 
 def lex_markdown(src: str, sub: Callable[[str, str, int], Segments], lang_of: Callable[[str], str | None]) -> Segments:
@@ -149,6 +227,7 @@ def lex_markdown(src: str, sub: Callable[[str, str, int], Segments], lang_of: Ca
         if m:
             fence = (m.group(1), lang_of(m.group(2)) if m.group(2) else None, pos)
             continue
+        body = _md_rendered_urls(body, ls, out)
         last = 0
         for im in _INLINE.finditer(body):
             if im.start() > last:

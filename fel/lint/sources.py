@@ -17,7 +17,8 @@ from typing import Iterator
 from .config import Settings, glob_match, glob_regex
 from .languages import SOURCE_EXTENSIONS
 
-__all__ = ["iter_files", "GitIgnore", "read_source", "decode_bytes", "write_source", "Source", "SKIP_DIRS"]
+__all__ = ["iter_files", "GitIgnore", "read_source", "decode_bytes", "write_source", "Source", "SKIP_DIRS",
+           "Unreadable", "excluded"]
 
 SKIP_DIRS = frozenset({
     ".git", ".hg", ".svn", ".bzr", "node_modules", ".venv", "venv", ".env", "env", "__pycache__", ".tox",
@@ -94,15 +95,32 @@ def _ignored(stack: list[tuple[str, GitIgnore]], path: str, is_dir: bool) -> boo
     return result
 
 
-def iter_files(paths: list[str], settings: Settings) -> Iterator[str]:
-    """Files to lint, in a stable order; explicit files first as given."""
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A path that could not be walked or is not a file (``fel lint`` reports FEL491)."""
+
+    path: str
+    reason: str
+
+
+def iter_files(paths: list[str], settings: Settings, report: bool = False) -> Iterator:
+    """Files to lint, in a stable order; explicit files first as given. With ``report``,
+    folders that cannot be listed and named paths that are neither file nor folder come out
+    as :class:`Unreadable` (otherwise they are skipped)."""
     for p in paths:
         if os.path.isfile(p):
             yield p
             continue
         if not os.path.isdir(p):
+            if report and os.path.exists(p):
+                yield Unreadable(p, "not a regular file or folder")
             continue
-        yield from _walk(p, settings)
+        yield from _walk(p, settings, report)
+
+
+def excluded(path: str, settings: Settings) -> bool:
+    """Whether ``path`` matches an ``exclude`` glob of the configuration."""
+    return _excluded(path, settings)
 
 
 def _excluded(path: str, settings: Settings) -> bool:
@@ -112,7 +130,7 @@ def _excluded(path: str, settings: Settings) -> bool:
     return any(glob_match(g, rel) for g in settings.exclude)
 
 
-def _walk(top: str, settings: Settings) -> Iterator[str]:
+def _walk(top: str, settings: Settings, report: bool = False) -> Iterator:
     root = _repo_root(top)
     stack: list[tuple[str, GitIgnore]] = []
     if root is not None:
@@ -128,16 +146,19 @@ def _walk(top: str, settings: Settings) -> Iterator[str]:
             gi = _load_ignore(directory)
             if gi is not None:
                 stack.append((directory, gi))
-    yield from _walk_dir(os.path.abspath(top), top, stack, settings, root is not None)
+    yield from _walk_dir(os.path.abspath(top), top, stack, settings, root is not None, report)
 
 
-def _walk_dir(abs_dir: str, shown: str, stack: list, settings: Settings, in_repo: bool) -> Iterator[str]:
+def _walk_dir(abs_dir: str, shown: str, stack: list, settings: Settings, in_repo: bool,
+              report: bool = False) -> Iterator:
     gi = _load_ignore(abs_dir) if in_repo else None
     if gi is not None:
         stack = stack + [(abs_dir, gi)]
     try:
         entries = sorted(os.scandir(abs_dir), key=lambda e: e.name)
-    except OSError:
+    except OSError as err:
+        if report:
+            yield Unreadable(shown, err.strerror or str(err))
         return
     for entry in entries:
         abs_path = entry.path
@@ -145,12 +166,14 @@ def _walk_dir(abs_dir: str, shown: str, stack: list, settings: Settings, in_repo
         try:
             is_dir = entry.is_dir(follow_symlinks=False)
             is_file = entry.is_file()
-        except OSError:
+        except OSError as err:
+            if report and not _excluded(abs_path, settings):
+                yield Unreadable(shown_path, err.strerror or str(err))
             continue
         if is_dir:
             if entry.name in SKIP_DIRS or _ignored(stack, abs_path, True) or _excluded(abs_path, settings):
                 continue
-            yield from _walk_dir(abs_path, shown_path, stack, settings, in_repo)
+            yield from _walk_dir(abs_path, shown_path, stack, settings, in_repo, report)
         elif is_file:
             ext = os.path.splitext(entry.name)[1].lower()
             wanted = ext in SOURCE_EXTENSIONS or any(glob_match(g, entry.name) for g in settings.extend_include)
