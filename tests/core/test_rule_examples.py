@@ -83,9 +83,7 @@ def _lint_command(command: str, tmp_path) -> list[str]:
 
 #: Documented behaviour that fel does not have yet: the example fails today, and the strict
 #: xfail fails the suite as soon as it passes, so that the entry is removed then.
-NOT_YET = {
-    ("FEL491", "fel lint build/app.exe"): "issue #10: an explicitly named binary file is only skipped with a warning",
-}
+NOT_YET: dict[tuple[str, str], str] = {}
 
 
 def _case(code: str, kind: str, example: str):
