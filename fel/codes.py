@@ -82,7 +82,7 @@ _RULES = [
     Rule("FEL101", "unknown-field", "error", "The field is not a filter/sort field of the query type.",
          "EM rejects unknown fields. Field lists differ per type: see `fel schema <Type>`.",
          ("type=BackupJobSession&filter=Status==Failed&pageSize=100",), ("type=BackupJobSession&filter=Result==Failed&pageSize=100",)),
-    Rule("FEL102", "unknown-type", "error", "The query type is not one of EM's 48 types.",
+    Rule("FEL102", "unknown-type", "error", "The query type is not one of EM's query types.",
          "", ("type=JobSession&pageSize=100",), ("type=BackupJobSession&pageSize=100",)),
     Rule("FEL103", "missing-type", "error", "The query has no `type`.",
          "`type` is required by `/api/query`.", ("/api/query?filter=Result==Failed&pageSize=100",), ("/api/query?type=BackupJobSession&filter=Result==Failed&pageSize=100",)),
@@ -97,6 +97,15 @@ _RULES = [
     Rule("FEL107", "unknown-parameter", "warning", "EM ignores this parameter.",
          "`/api/query` knows type, format, filter, sortAsc, sortDesc, pageSize and page; anything else "
          "is silently ignored.", ("type=Job&sort=Name&pageSize=100",), ("type=Job&sortAsc=Name&pageSize=100",)),
+    Rule("FEL108", "sort-only-field", "error", "The field can be sorted on but not filtered on.",
+         "Veeam's tables mark some fields sortable but not filterable: Task's TaskUid (which EM's own "
+         "/querySvc links sort by) and, before EM 11, all of Task's fields. Sort on them; filter on another field.",
+         ("type=Task&filter=TaskUid==task-1&pageSize=100",), ("type=Task&sortAsc=TaskUid&pageSize=100",)),
+    Rule("FEL109", "value-not-in-version", "warning", "The enum value does not exist in the chosen EM version.",
+         "Value lists grew over time (Job's JobType had no ImmediateBackupCopy in 9.5, BackupJobSession's no "
+         "NasBackup before 10); an older server has no such value and the condition matches nothing.",
+         ("type=BackupJobSession&filter=JobType==NasBackup&pageSize=100  (checked with --em-version 9.5u4)",),
+         ("type=BackupJobSession&filter=JobType==Backup&pageSize=100  (checked with --em-version 9.5u4)",)),
     # ---- FEL2xx: values -----------------------------------------------------------------------
     Rule("FEL201", "invalid-datetime", "error", "The value is not a date and time EM understands.",
          "DateTime fields take UTC values like `\"2025-08-15T06:00:00Z\"`.",

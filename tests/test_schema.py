@@ -20,6 +20,9 @@ from fel.schema import docgen, generate
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 INDEX = json.loads((REPO / "tests" / "fixtures" / "schema" / "field-index.json").read_text(encoding="utf-8"))
+DOCFACTS = json.loads((REPO / "fel" / "schema" / "data" / "docfacts.json").read_text(encoding="utf-8"))
+#: Types the shared extracts lack: a 13.0.1 query page; EM 13.1's /querySvc listing.
+EXTRA_TYPES = {"ObjectInAgentBackupJob": "13.0", "ExternalRepository": "13.1"}
 
 NEW_TYPES = {"NasJob": "10", "NasObject": "10", "FileServer": "10", "CdpPolicy": "11",
              "CdpReplica": "11", "CdpReplicaSession": "11", "CdpReplicaTaskSession": "11",
@@ -47,18 +50,20 @@ def field(schema, tname: str, fname: str):
 # -- counts -----------------------------------------------------------------------------
 
 def test_counts(schema):
-    assert len(schema) == 48
+    assert len(schema) == 50  # the 48 of query_type, ObjectInAgentBackupJob, ExternalRepository
     assert len(INDEX) == 390
     documented = [f for t in schema for f in t.documented_fields()]
-    assert len(documented) == 390
-    assert schema.meta["documented_field_count"] == 390
+    # 390 from the extracts, 8 of ObjectInAgentBackupJob's page, Task's sort-only TaskUid
+    assert len(documented) == 399
+    assert schema.meta["documented_field_count"] == 399
     assert schema.meta["field_count"] == sum(len(t.fields) for t in schema)
     assert schema.meta["generated_by"] == "fel.schema.generate"
 
 
 def test_undocumented_fields_are_marked(schema):
     extra = {(t.name, f.name) for t in schema for f in t.fields if f.undocumented}
-    assert extra == {("VmRestorePoint", "HierarchyObjRef"), ("VmRestorePoint", "VmName")}
+    assert extra == {("VmRestorePoint", "HierarchyObjRef"), ("VmRestorePoint", "VmName"),
+                     ("ExternalRepository", "UID"), ("ExternalRepository", "Name")}
     assert field(schema, "VmRestorePoint", "HierarchyObjRef").kind is Kind.REFERENCE
     for t in schema:
         for f in t.fields:
@@ -69,7 +74,7 @@ def test_undocumented_fields_are_marked(schema):
 def test_types_sorted_case_insensitively(schema):
     names = list(schema.type_names)
     assert names == sorted(names, key=str.lower)
-    assert {r["type"] for r in INDEX} == set(names)
+    assert {r["type"] for r in INDEX} | set(EXTRA_TYPES) == set(names)
 
 
 # -- every documented field, verbatim -----------------------------------------------------
@@ -97,7 +102,11 @@ def test_every_documented_field(schema, row):
 
 def test_field_order_follows_docs(schema):
     for t in schema:
-        documented = [r["field"] for r in INDEX if r["type"] == t.name]
+        if t.name in EXTRA_TYPES:
+            documented = [f["name"] for f in DOCFACTS["types"].get(t.name, {"fields": []})["fields"]]
+        else:
+            documented = [r["field"] for r in INDEX if r["type"] == t.name]
+        documented += [f.name for f in t.fields if f.sort_only]  # appended after the table
         assert [f.name for f in t.documented_fields()] == documented
 
 
@@ -240,8 +249,12 @@ def test_lookup_misses_and_spellings(schema):
 def test_version_availability(schema):
     assert len(schema.types_in("9.5u4")) == 40
     assert len(schema.types_in("12")) == 48
-    assert len(schema.types_in("13.1")) == 48
-    assert len(schema.types_in()) == 48
+    assert len(schema.types_in("13.0")) == 49
+    assert len(schema.types_in("13.1")) == 50
+    assert len(schema.types_in()) == 50
+    for name, since in EXTRA_TYPES.items():
+        t = schema.type(name)
+        assert t.since == since and not t.available_in("12") and t.available_in("13.1")
     for name, since in NEW_TYPES.items():
         t = schema.type(name)
         assert t.since == since
@@ -324,3 +337,69 @@ def test_generate_check_against_shared(capsys):
     assert generate.main(["--check", "--shared", str(SHARED)]) == 0
     assert docgen.main(["--check"]) == 0
     assert "up to date" in capsys.readouterr().out
+
+
+# -- facts from the doc dump and the archived pages (issue #10) ------------------------------
+
+def test_sort_only_and_filter_since(schema):
+    uid = field(schema, "Task", "TaskUid")
+    assert uid.sort_only and uid.element == "TaskId" and not uid.filterable_in(None)
+    assert not uid.filterable_in(parse_version("13.1"))
+    for name in ("TaskId", "State", "Operation"):
+        f = field(schema, "Task", name)
+        assert not f.sort_only and f.filter_since == "11"
+        assert f.filterable_in(None) and f.filterable_in(parse_version("11"))
+        assert not f.filterable_in(parse_version("10"))
+    assert [(t.name, f.name) for t in schema for f in t.fields if f.sort_only] == [("Task", "TaskUid")]
+
+
+@pytest.mark.parametrize("tname,fname,value,since", [
+    ("Job", "JobType", "ImmediateBackupCopy", "10"),
+    ("BackupJobSession", "JobType", "NasBackup", "10"),
+    ("BackupJobSession", "JobType", "nasbackup", "10"),
+    ("BackupJobSession", "JobType", "ImmediateBackupCopyWorker", "10"),
+    ("BackupJobSession", "JobType", "AgentBackup", "9.5u4"),
+    ("BackupJobSession", "JobType", "BackupCopy", "9.5"),
+    ("BackupJobSession", "JobType", "Backup", None),
+    ("Job", "JobType", "Replica", None),
+    ("Task", "State", "OperationFinished", "10"),
+    ("CloudReplica", "Platform", "vCloud", "9.5u4"),
+    ("CloudReplica", "Platform", "HyperV", None),
+])
+def test_enum_value_versions(schema, tname, fname, value, since):
+    assert field(schema, tname, fname).value_since(value) == since
+
+
+def test_enum_spellings(schema):
+    platform = field(schema, "Job", "Platform")
+    assert platform.enum == ("VMware", "HyperV", "vCloud") and platform.enum_spellings == (("Hyperv", "HyperV"),)
+    assert platform.documented_spelling("Hyperv") and platform.documented_spelling("HyperV")
+    assert not platform.documented_spelling("hyperv") and platform.canonical_enum("hyperv") == "HyperV"
+
+
+def test_backup_task_session_since_9_0(schema):
+    t = schema.type("BackupTaskSession")
+    assert t.since == "9.0" and t.available_in("9.0")
+    assert [f.name for f in t.fields if f.since == "9.0"] == [
+        "UID", "Name", "CreationTime", "EndTime", "State", "Result", "Reason", "TotalSize",
+        "JobSessionUid", "JobUid", "JobName"]
+    assert len(schema.types_in("9.0")) == len({t.name for t in schema if t.since == "9.0"})
+
+
+def test_object_in_agent_backup_job(schema):
+    t = schema.type("ObjectInAgentBackupJob")
+    assert t.field_names == ("UID", "DisplayName", "JobUid", "JobName", "FileServerUid", "FileServerName",
+                             "BackupServerUid", "BackupServerName")
+    assert field(schema, "ObjectInAgentBackupJob", "UID").kind is Kind.STRING  # typed String on the page
+    assert field(schema, "ObjectInAgentBackupJob", "UID").element == "ObjectInJobId"
+    assert field(schema, "ObjectInAgentBackupJob", "JobUid").urn_types == ("AgentBackupJob", "Job")
+    assert field(schema, "ObjectInAgentBackupJob", "JobName").element == "link:Up:AgentBackupJob@Name"
+    assert t.collection_resource == "/agents/jobs/{ID}/includes" and t.uid_prefix is None
+
+
+def test_external_repository(schema):
+    t = schema.type("externalrepository")
+    assert t.name == "ExternalRepository" and t.field_names == ("UID", "Name")
+    assert t.uid_prefix == "urn:veeam:ExternalRepository:" and t.reference_type == "ExternalRepositoryReference"
+    assert field(schema, "ExternalRepository", "UID").urn_types == ("ExternalRepository",)
+    assert {"RepositoryType", "Path", "UsedSpace", "Description"} <= set(t.entity_elements)

@@ -12,6 +12,7 @@ from ..diagnostics import Diagnostic, Fix, make, sort_diagnostics
 from ..schema import load_schema, parse_version
 from ..schema.versions import EmVersion
 from ..syntax.reader import Reading
+from .fieldrules import check_field_rules
 from .filters import check_filter
 from .params import check_params, resolve_type
 from .urlshape import check_unicode, check_url_shape
@@ -44,6 +45,7 @@ def check_reading(reading: Reading, *, em_version: str | EmVersion | None = None
     check_params(query, qtype, reading.source, out)
     if query.filter is not None:
         out.extend(check_filter(query.filter, qtype, reading.source, em_mode=reading.form != "statement"))
+        check_field_rules(query.filter, qtype, version, out)
     return sort_diagnostics(out) if out else out
 
 

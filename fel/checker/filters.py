@@ -160,7 +160,7 @@ def _check_value(node, field: Field | None, value: Value, source: str, em_mode: 
             out.append(make("FEL208", value.span, f"`{text}` is not a value of {field.name}",
                             hint=(f"did you mean `{sugg[0]}`? " if sugg else "") + "values: " + ", ".join(field.enum),
                             fix=Fix(value.span, sugg[0], f"write `{sugg[0]}`", safe=False) if sugg else None))
-        elif canon != text:
+        elif canon != text and not field.documented_spelling(text):
             out.append(make("FEL209", value.span, f"the documented spelling is `{canon}`",
                             fix=Fix(value.span, canon, f"write `{canon}`")))
     elif kind is Kind.BOOLEAN:

@@ -47,9 +47,17 @@ def render_index(schema: Schema) -> str:
     return "".join(lines)
 
 
+def _enum_text(f: Field) -> str:
+    since = dict(f.enum_since)
+    spellings = {canon: alt for alt, canon in f.enum_spellings}
+    return ", ".join(v + (f" (since {since[v]})" if v in since else "")
+                     + (f" (also `{spellings[v]}`)" if v in spellings else "") for v in f.enum)
+
+
 def _field_row(f: Field) -> str:
-    name = f"`{f.name}`" + (" (undocumented)" if f.undocumented else "")
-    enum = ", ".join(f.enum)
+    name = f"`{f.name}`" + (" (undocumented)" if f.undocumented else "") + (" (sort only)" if f.sort_only else "") \
+        + (f" (filter from {f.filter_since})" if f.filter_since else "")
+    enum = _enum_text(f)
     element = f.element or ""
     if f.urn_types:
         element = (element + "; " if element else "") + "URN types: " + ", ".join(f.urn_types)
@@ -76,6 +84,12 @@ def render_type(t: QueryType) -> str:
     lines += [_field_row(f) for f in t.fields]
     lines.append("\n`since` is the earliest documentation version in which the field was seen; "
                  "empty means only seen in 13.x copies (not a claim that the field is new).\n")
+    if any(f.sort_only or f.filter_since for f in t.fields):
+        lines.append("A *sort only* field works in `sortAsc`/`sortDesc` but not in a filter (FEL108); "
+                     "*filter from V* means EM versions before V only sort on it.\n")
+    if any(f.enum_since for f in t.fields):
+        lines.append("An enum value marked *since V* is flagged (FEL109) when checking against an older "
+                     "`--em-version`.\n")
     lines.append("\n## Doc defects and notes\n\n")
     lines += [f"- {_cell(n)}\n" for n in t.doc_notes] or ["None recorded.\n"]
     corrections = [f for f in t.fields if f.note]

@@ -19,6 +19,7 @@ from typing import Any
 
 from lxml import etree
 
+from . import additions
 from .model import Kind
 from .versions import parse_version
 
@@ -67,7 +68,7 @@ KIND_FIXES: dict[tuple[str, str], tuple[Kind, str]] = {
 ENUM_FIXES: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {
     # Job notes: "the Platform value list says 'Hyperv' while the entity example has
     # <Platform>HyperV</Platform>"; Backup.Platform also lists HyperV.
-    ("Job", "Platform"): (("VMware", "HyperV", "vCloud"), "Doc lists 'Hyperv'; entities carry 'HyperV' (canonical spelling used)."),
+    ("Job", "Platform"): (("VMware", "HyperV", "vCloud"), "Doc lists 'Hyperv'; entities carry 'HyperV' (canonical spelling used; 'Hyperv' accepted without a note)."),
 }
 
 #: Example corrections: (type, field) -> (example, note).
@@ -400,13 +401,16 @@ def load_shared(shared: Path) -> list[dict]:
 def build(shared: Path) -> tuple[dict, dict, list]:
     """(types.json data, examples.json data, test field index) built from ``shared``."""
     docs = load_shared(shared)
-    types = [build_type(d) for d in docs]
+    types = sorted([build_type(d) for d in docs] + additions.extra_types(), key=lambda t: t["name"].lower())
+    additions.apply(types)
     documented = sum(1 for t in types for f in t["fields"] if not f["undocumented"])
-    meta = {"generated_by": "fel.schema.generate", "source": "Veeam EM docs via shared/em/schemas",
+    meta = {"generated_by": "fel.schema.generate",
+            "source": "Veeam EM docs via shared/em/schemas, fel.schema.additions and data/docfacts.json",
             "field_count": sum(len(t["fields"]) for t in types), "documented_field_count": documented}
     examples = {d["type"]: {"entity_example_xml": d.get(EXAMPLE_XML_FIXES.get(d["type"], "entity_example_xml")),
                             "query_example_entity_xml": d.get("query_example_entity_xml"),
                             "query_example": d.get("query_example")} for d in docs}
+    examples = {k: v for k, v in sorted({**examples, **additions.extra_examples()}.items(), key=lambda kv: kv[0].lower())}
     index = [{"type": d["type"], "field": f["name"], "doc_type": f["type"], "enum": f.get("enum") or []}
              for d in docs for f in d["fields"]]
     return {"meta": meta, "types": types}, examples, index

@@ -54,10 +54,37 @@ class Field:
     urn_types: tuple[str, ...] = ()
     example: str | None = None
     note: str | None = None
+    #: Sortable but never filterable (``sortAsc=TaskUid`` on Task).
+    sort_only: bool = False
+    #: Filterable from this EM version on; sortable only before it (None: always filterable).
+    filter_since: str | None = None
+    #: ``(value, version)`` for enum values that appeared after the field itself.
+    enum_since: tuple[tuple[str, str], ...] = ()
+    #: ``(spelling, canonical value)``: other documented spellings, accepted without a note.
+    enum_spellings: tuple[tuple[str, str], ...] = ()
 
     @property
     def ordered(self) -> bool:
         return self.kind.ordered
+
+    def value_since(self, value: str) -> str | None:
+        """The EM version that introduced the enum value ``value`` (case-insensitive), if later
+        than the field."""
+        canon = self.canonical_enum(value)
+        for v, since in self.enum_since:
+            if v == canon:
+                return since
+        return None
+
+    def filterable_in(self, version: EmVersion | None) -> bool:
+        """Whether EM ``version`` (None: any/latest) filters on this field."""
+        if self.sort_only:
+            return False
+        return version is None or self.filter_since is None or parse_version(self.filter_since) <= version
+
+    def documented_spelling(self, text: str) -> bool:
+        """Whether ``text`` is written exactly as one of the field's documented values."""
+        return text in self.enum or any(text == s for s, _ in self.enum_spellings)
 
     def enum_index(self, value: str) -> int | None:
         """Documented position of an enum value (case-insensitive), or None."""
@@ -155,6 +182,10 @@ def _field_from(d: dict) -> Field:
         urn_types=tuple(d.get("urn_types") or ()),
         example=d.get("example"),
         note=d.get("note"),
+        sort_only=bool(d.get("sort_only", False)),
+        filter_since=d.get("filter_since"),
+        enum_since=tuple((k, v) for k, v in (d.get("enum_since") or {}).items()),
+        enum_spellings=tuple((k, v) for k, v in (d.get("enum_spellings") or {}).items()),
     )
 
 

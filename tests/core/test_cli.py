@@ -91,9 +91,11 @@ def test_compile_stdin(monkeypatch, capsys):
     assert code == 0 and out.strip().endswith("query?type=Job")
 
 
-def test_schema_lists_48_types(capsys):
+def test_schema_lists_the_types(capsys):
     code, out, _ = run(capsys, "schema")
-    assert code == 0 and len(out.splitlines()) == 48
+    assert code == 0 and len(out.splitlines()) == 50  # query_type's 48, ObjectInAgentBackupJob, ExternalRepository
+    code, out, _ = run(capsys, "schema", "--em-version", "12")
+    assert len(out.splitlines()) == 48
     code, out, _ = run(capsys, "schema", "--em-version", "9.5u4")
     assert len(out.splitlines()) == 40
 

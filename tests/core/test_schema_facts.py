@@ -1,0 +1,64 @@
+"""fel check on the schema facts of issue #10 (sort-only fields, enum values by version, the
+Job.Platform spellings, the new types, BackupTaskSession in 9.0): the hand-written cases of
+golden/schema_facts.tsv, the same answers through the CLI, and the compiler's output."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import fel
+from fel.cli import main as cli_main
+from fel.diagnostics import to_dicts
+
+CASES = []
+for line in (Path(__file__).resolve().parent / "golden" / "schema_facts.tsv").read_text(encoding="utf-8").splitlines():
+    if line.strip() and not line.startswith("#"):
+        version, type_name, text, expected = line.split("\t")
+        CASES.append((None if version == "-" else version, None if type_name == "-" else type_name, text,
+                      [] if expected == "-" else expected.split()))
+
+
+def _codes(text: str, type_name: str | None, version: str | None) -> list[str]:
+    return [f"{d['code']}@{d['column']}" for d in to_dicts(fel.check(text, type=type_name, em_version=version), text)]
+
+
+@pytest.mark.parametrize("version,type_name,text,expected", CASES, ids=[f"{c[0]}:{c[2][:50]}" for c in CASES])
+def test_case(version, type_name, text, expected):
+    assert sorted(_codes(text, type_name, version)) == sorted(expected)
+
+
+def test_cases_cover_every_new_code():
+    codes = {c.split("@")[0] for *_, expected in CASES for c in expected}
+    assert {"FEL108", "FEL109"} <= codes
+    assert sum(1 for *_, expected in CASES if not expected) >= 15  # and clean answers
+
+
+def test_messages():
+    [d] = fel.check('Task where TaskUid == "task-1"')
+    assert d.code == "FEL108" and d.severity.value == "error"
+    assert "sorted by TaskUid but not filtered" in d.message and "sortAsc=TaskUid" in d.hint
+    [d] = fel.check("Task where State == Running", em_version="10")
+    assert "filtering came in 11" in d.message
+    [d] = fel.check("BackupJobSession where JobType == nasbackup", em_version="9.5u4")[:1]
+    assert d.code == "FEL109" and d.severity.value == "warning"
+    assert "`NasBackup` is not a JobType value in Enterprise Manager 9.5u4 (it appeared in 10)" == d.message
+    assert d.hint == "values in 9.5u4: Backup, BackupCopy, AgentBackup, AgentManagement"
+
+
+def test_cli_agrees(capsys):
+    assert cli_main(["check", "--em-version", "9.5u4", "Job where JobType == ImmediateBackupCopy"]) == 0
+    assert "FEL109" in capsys.readouterr().out
+    assert cli_main(["check", "Task where TaskUid == x"]) == 1
+    assert "FEL108" in capsys.readouterr().out
+    assert cli_main(["check", "https://em:9398/api/query?type=Task&sortAsc=TaskUid&pageSize=15"]) == 0
+
+
+def test_compiled_forms():
+    assert fel.compile_query("Job where Platform == Hyperv").params[1] == ("filter", "Platform==HyperV")
+    assert [tuple(p) for p in fel.compile_query("Task where State == Running order by TaskUid").params] == [
+        ("type", "Task"), ("filter", "State==Running"), ("sortAsc", "TaskUid")]
+    with pytest.raises(fel.FelError):
+        fel.compile_query('Task where TaskUid == "task-1"')
+    assert fel.compile_query("ExternalRepository order by Name limit 15").url().startswith(
+        "https://localhost:9398/api/query?type=ExternalRepository&sortAsc=Name&pageSize=15")
