@@ -19,10 +19,12 @@ __all__ = ["FleetSession", "FleetConnection", "is_fleet_request", "open_fleet"]
 def is_fleet_request(words: Sequence[str], *, config: Any = None) -> bool:
     """Whether ``\\connect`` arguments name several profiles: a glob among them, or two or
     more words that are all profile names of the config file (otherwise two words are a URL
-    and a user)."""
+    and a user). Words with a ``/`` (a URL) never fan out."""
     from fel.client.config import is_pattern, load_config
     from fel.client.errors import ConfigError
 
+    if any("/" in w for w in words):  # a URL (and perhaps a password typed after it): never a fan-out
+        return False
     if any(is_pattern(w) for w in words):
         return True
     if len(words) < 2:
