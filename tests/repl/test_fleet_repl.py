@@ -1,0 +1,131 @@
+"""The REPL fanning out: ``\\connect`` with several profiles or globs, rows with a profile
+column, one line per failed server, and the toolbar's server count — against in-process
+emulators and one dead port."""
+from __future__ import annotations
+
+import io
+import json
+import socket
+
+import pytest
+
+from fel.client import Client
+from fel.client import fleet as fleet_module
+from fel.repl.app import Shell
+from fel.repl.fanout import is_fleet_request
+from fel.repl.toolbar import Status, toolbar_fragments
+
+PASSWORD = "repl-fleet-pw"
+FAST = {"retries": 1, "backoff": 0.001, "backoff_max": 0.01}
+
+
+@pytest.fixture(scope="module")
+def urls():
+    from fel.emulator import Emulator
+
+    ems = {"eu-1": Emulator(seed=1, users={"ops": PASSWORD}),
+           "eu-2": Emulator(seed=2, users={"ops": PASSWORD}, latency_ms=10)}
+    for em in ems.values():
+        em.start()
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    dead = s.getsockname()[1]
+    s.close()
+    found = {name: em.url for name, em in ems.items()}
+    found["eu-dead"] = f"http://127.0.0.1:{dead}/api/"
+    yield found
+    for em in ems.values():
+        em.stop()
+
+
+@pytest.fixture
+def shell(urls, tmp_path, monkeypatch):
+    (tmp_path / "fel").mkdir()
+    lines = []
+    for name, url in urls.items():
+        lines += [f"[profiles.{name}]", f'url = "{url}"', 'user = "ops"', 'password_env = "REPL_FLEET_PW"', ""]
+    (tmp_path / "fel" / "config.toml").write_text("\n".join(lines), encoding="utf-8")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.delenv("FEL_CONFIG", raising=False)
+    monkeypatch.setenv("REPL_FLEET_PW", PASSWORD)
+    monkeypatch.setattr(fleet_module, "_make_client",
+                        lambda s: Client(s.url, s.user, s.password, **{**dict(s.options), **FAST}))
+    sh = Shell(out=io.StringIO(), color=False, width=lambda: 200)
+    yield sh
+    sh.close()
+
+
+def _lines(sh: Shell) -> list[str]:
+    return sh.out.getvalue().splitlines()
+
+
+def test_connect_with_a_glob_fans_out_and_the_table_has_a_profile_column(shell, urls):
+    shell.execute("\\connect eu-*")
+    out = shell.out.getvalue()
+    assert "not connected: eu-dead: connection refused" in out
+    assert "connected to 2 of 3 servers (eu-1, eu-2)" in out
+    assert shell.connection_label == "2 of 3 servers"
+    shell.out.seek(0)
+    shell.out.truncate()
+    shell.execute("Repository limit 2")
+    lines = _lines(shell)
+    assert lines[0].startswith("eu-dead: connection refused")          # the failed server, one line
+    header = [c.strip() for c in lines[1].split("|")]
+    assert header[0] == "profile" and "Name" in header
+    rows = [line.split("|")[0].strip() for line in lines[3:7]]
+    assert sorted(rows) == ["eu-1", "eu-1", "eu-2", "eu-2"]
+    assert lines[7].startswith("(4 rows from 2 of 3 servers, page 1 of ")
+    # the same rows, one server at a time
+    for name in ("eu-1", "eu-2"):
+        with Client(urls[name], "ops", PASSWORD) as client:
+            names = [e.name for e in client.query("Repository limit 2")]
+        assert [line.split("|")[1].strip() for line in lines[3:7] if line.startswith(f" {name} ")] == names
+
+
+def test_json_rows_carry_the_profile_and_all_pages_fan_out(shell, urls):
+    shell.execute("\\connect eu-1 eu-2")                  # two profile names: a fan-out, not URL USER
+    assert shell.connection_label == "2 servers"
+    shell.settings.format = "json"
+    shell.execute("Repository limit 3")
+    text = shell.out.getvalue()
+    records = json.loads(text[text.index("["):text.rindex("]") + 1])
+    assert [r["profile"] for r in records].count("eu-1") == 3 and list(records[0])[0] == "profile"
+    shell.settings.format = "table"
+    shell.execute("\\all")
+    expected = 0
+    for name in ("eu-1", "eu-2"):
+        with Client(urls[name], "ops", PASSWORD) as client:
+            expected += len(client.query("Repository", all=True).list())
+    assert f"({expected} rows from 2 servers, " in shell.out.getvalue()
+
+
+def test_toolbar_shows_how_many_servers_are_connected(shell):
+    shell.execute("\\connect eu-?")
+    frags = toolbar_fragments(Status("empty"), width=120, connection=shell.connection_label, mode="table")
+    assert "2 servers" in "".join(text for _, text in frags)
+    shell.close()
+    assert shell.connection_label == "not connected"
+
+
+def test_no_server_answering_is_an_error_and_keeps_the_old_connection(shell):
+    shell.execute("\\connect eu-1 eu-2")
+    shell.execute("\\connect eu-dead*")
+    assert "could not connect: none of the 1 servers answered the logon: eu-dead: " in shell.out.getvalue()
+    assert shell.connection_label == "2 servers"
+
+
+@pytest.mark.parametrize("words, fleet", [
+    (["eu-*"], True),
+    (["eu-1", "eu-2"], True),
+    (["eu-1"], False),                                    # one profile: a plain connection
+    (["em.example.com", "ops"], False),                   # URL USER
+    (["https://em:9398/api/", "ops"], False),
+    (["https://em/api/query?type=Job", "ops", "pa*ss"], False),  # a URL: never globbed
+])
+def test_what_connect_arguments_mean(shell, words, fleet):
+    assert is_fleet_request(words) is fleet
+
+
+def test_a_password_after_a_url_is_still_refused(shell, urls):
+    shell.execute(f"\\connect {urls['eu-1']} ops {PASSWORD}")
+    assert "never a password" in shell.out.getvalue()
