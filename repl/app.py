@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, TextIO
 
+from .connect import Connection
 from .multiline import join_continuations
 from .results import ResultsMixin, Progress, describe_error
 
@@ -51,24 +52,6 @@ class LastQuery:
     pages_count: int | None = None
     page_size: int | None = None
     rows: int = 0
-
-
-@dataclass
-class Connection:
-    """A client (anything with ``query``/``query_url``/``logout``/``close``) and its label."""
-
-    client: Any
-    label: str
-    closer: Callable[[], None] | None = None
-
-    def close(self) -> None:
-        for fn in (getattr(self.client, "logout", None), getattr(self.client, "close", None), self.closer):
-            if fn is None:
-                continue
-            try:
-                fn()
-            except Exception:  # noqa: BLE001 - closing is best effort
-                pass
 
 
 class Shell(ResultsMixin):
@@ -271,7 +254,8 @@ class Shell(ResultsMixin):
             return False
         progress = Progress(sys.stderr) if all_pages else None
         started = time.perf_counter()
-        outcome = self._in_worker(lambda: self._fetch(conn.client, compiled, page, all_pages, progress))
+        outcome = self._in_worker(lambda: self._fetch(conn.client, compiled, page, all_pages, progress),
+                                  on_cancel=progress.done if progress is not None else None)
         elapsed = time.perf_counter() - started
         if progress is not None:
             progress.done()
@@ -292,8 +276,9 @@ class Shell(ResultsMixin):
                               on_page=progress.update if progress is not None else None)
         return list(stream), stream
 
-    def _in_worker(self, fn: Callable[[], Any]) -> Any:
-        """Run ``fn`` in a daemon thread; Ctrl-C abandons it. Errors are printed, not raised."""
+    def _in_worker(self, fn: Callable[[], Any], on_cancel: Callable[[], None] | None = None) -> Any:
+        """Run ``fn`` in a daemon thread; Ctrl-C abandons it (calling ``on_cancel`` first, e.g.
+        to stop a progress bar for good). Errors are printed, not raised."""
         box: dict[str, Any] = {}
         if self._busy.locked():
             self.info("waiting for the cancelled request to finish… (Ctrl-C stops waiting)")
@@ -312,6 +297,8 @@ class Shell(ResultsMixin):
             while worker.is_alive():
                 worker.join(0.05)
         except KeyboardInterrupt:
+            if on_cancel is not None:
+                on_cancel()
             self.error("cancelled")
             return None
         if "error" in box:

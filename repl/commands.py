@@ -57,11 +57,18 @@ KEYS = [
 ]
 
 
-def help_text(color: bool = False) -> str:
-    from .render import grid
+def help_text(color: bool = False, width: int | None = None) -> str:
+    """The ``\\help`` text for a terminal ``width`` columns wide: descriptions are wrapped to
+    fit, never cut."""
+    from .render import display_width, grid
 
-    cmds = grid(["command", "what it does"], [[s.usage, s.summary] for s in _SPECS], color=color, max_cell=72)
-    keys = grid(["key", "what it does"], KEYS, color=color, max_cell=72)
+    def table(headers: list[str], rows: list[list[str]]) -> str:
+        first = max(display_width(r[0]) for r in [headers, *rows])
+        room = max(30, (width or 100) - first - 7)
+        return grid(headers, rows, color=color, max_cell=room, width=width, wrap=(1,))
+
+    cmds = table(["command", "what it does"], [[s.usage, s.summary] for s in _SPECS])
+    keys = table(["key", "what it does"], [list(k) for k in KEYS])
     return ("Type a query and press Enter, e.g.\n"
             "  BackupJobSession where Result == Failed and CreationTime >= now-24h order by CreationTime desc limit 20\n"
             "EM URLs and query strings work too (paste them). Tab completes types, fields, operators and values.\n\n"
@@ -119,7 +126,7 @@ def _on_off(shell, arg: str, attr: str, label: str) -> None:
 
 
 def _help(shell, arg: str) -> None:
-    shell.show(help_text(shell.color))
+    shell.show(help_text(shell.color, shell.width()))
 
 
 def _types(shell, arg: str) -> None:
@@ -208,8 +215,11 @@ def _cols(shell, arg: str) -> None:
         if missing:
             from fel.schema import suggest
 
-            hints = [f"{m} (did you mean {', '.join(suggest(m, qtype.field_names)) or '?'})" for m in missing]
-            shell.error(f"\\cols: not fields of {qtype.name}: {'; '.join(hints)}")
+            hints = []
+            for m in missing:
+                close = suggest(m, qtype.field_names)
+                hints.append(f"{m} (did you mean {' or '.join(close)}?)" if close else m)
+            shell.error(f"\\cols: not fields of {qtype.name}: {'; '.join(hints)} (\\d {qtype.name} lists its fields)")
             return
         shell.settings.columns[qtype.name] = cols
     shell.info(f"{qtype.name} columns: {', '.join(c.header for c in cols)}")

@@ -164,8 +164,8 @@ class Completion:
             return out
 
         if "NAME" in accepts:
-            if last is None:
-                out += self._types(prefix)
+            if last is None:  # the start of a statement names a type; of a filter, a field
+                out += self._types(prefix) if start == "statement" else self._fields(prefix, qtype)
             elif last.type == "FORMAT":
                 out += _plain(prefix, FORMATS, "format", "response format")
             elif last.type == "BY" or last.type in _EXPR_OPENERS:

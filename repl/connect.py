@@ -5,12 +5,29 @@ keyring, or an interactive prompt (:func:`fel.client.config.resolve_password`).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 from urllib.parse import urlsplit
 
-from .app import Connection
+__all__ = ["Connection", "open_connection", "connect_from_args", "demo_connector", "label_for"]
 
-__all__ = ["open_connection", "connect_from_args", "demo_connector", "label_for"]
+
+@dataclass
+class Connection:
+    """A client (anything with ``query``/``query_url``/``logout``/``close``) and its label."""
+
+    client: Any
+    label: str
+    closer: Callable[[], None] | None = None
+
+    def close(self) -> None:
+        for fn in (getattr(self.client, "logout", None), getattr(self.client, "close", None), self.closer):
+            if fn is None:
+                continue
+            try:
+                fn()
+            except Exception:  # noqa: BLE001 - closing is best effort
+                pass
 
 
 def label_for(base: str, user: str | None, suffix: str = "") -> str:

@@ -14,12 +14,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable, Sequence
 
-from fel.client.output import display_cell as cell, printable
+from fel.client.output import clip as _clip, display_cell as cell, display_width, pad as _pad, printable
 
 __all__ = ["Column", "default_columns", "all_columns", "columns_named", "cell", "table", "expanded",
            "to_json", "to_csv", "display_width", "grid"]
@@ -92,30 +91,6 @@ def columns_named(qtype, names: Sequence[str]) -> tuple[list[Column], list[str]]
         else:
             missing.append(n)
     return cols, missing
-
-
-def display_width(text: str) -> int:
-    """Terminal columns ``text`` takes (wide East Asian characters count twice)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
-               for ch in text)
-
-
-def _clip(text: str, width: int) -> str:
-    if display_width(text) <= width:
-        return text
-    out, used = [], 0
-    for ch in text:
-        w = display_width(ch)
-        if used + w > width - 1:
-            break
-        out.append(ch)
-        used += w
-    return "".join(out) + "…"
-
-
-def _pad(text: str, width: int, right: bool) -> str:
-    gap = " " * max(0, width - display_width(text))
-    return gap + text if right else text + gap
 
 
 def _colour(text: str, padded: str, color: bool) -> str:

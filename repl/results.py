@@ -4,10 +4,11 @@
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from typing import TextIO
 
-__all__ = ["ResultsMixin", "Progress", "describe_error", "ALL_PAGE_SIZE"]
+__all__ = ["ResultsMixin", "Progress", "ProgressClosed", "describe_error", "ALL_PAGE_SIZE"]
 
 #: ``\\all`` fetches pages of at least this many entities.
 ALL_PAGE_SIZE = 100
@@ -172,15 +173,29 @@ class ResultsMixin:
         self.info(f"connected to {getattr(conn, 'summary', conn.label)}")
 
 
+class ProgressClosed(Exception):
+    """Raised into an abandoned ``\\all`` fetch (after Ctrl-C) at its next page: it stops."""
+
+
 class Progress:
-    """A one-line progress bar on the terminal for ``\\all``."""
+    """A one-line progress bar on the terminal for ``\\all``. Once :meth:`done` (the fetch
+    finished or was cancelled with Ctrl-C) it draws nothing more, and a fetch still running
+    in its worker thread stops at its next page."""
 
     def __init__(self, stream: TextIO, width: int = 30) -> None:
         self.stream = stream
         self.width = width
         self.shown = False
+        self.closed = False
+        self._lock = threading.Lock()
 
     def update(self, result_stream, page) -> None:
+        with self._lock:
+            if self.closed:
+                raise ProgressClosed("cancelled")
+            self._draw(result_stream, page)
+
+    def _draw(self, result_stream, page) -> None:
         total = page.pages_count or 0
         num = getattr(result_stream, "pages_fetched", 0)
         if total:
@@ -197,12 +212,15 @@ class Progress:
             pass
 
     def done(self) -> None:
-        if self.shown:
-            try:
-                self.stream.write("\r" + " " * (self.width + 24) + "\r")
-                self.stream.flush()
-            except (OSError, ValueError):
-                pass
+        with self._lock:
+            self.closed = True
+            if self.shown:
+                self.shown = False
+                try:
+                    self.stream.write("\r" + " " * (self.width + 24) + "\r")
+                    self.stream.flush()
+                except (OSError, ValueError):
+                    pass
 
 
 def describe_error(exc: BaseException) -> str:

@@ -17,7 +17,8 @@ from typing import Any, Iterable, Sequence, TextIO
 
 from .entity import Entity, format_datetime, to_jsonable
 
-__all__ = ["value_for", "cell", "EntityWriter", "make_writer", "default_columns"]
+__all__ = ["value_for", "cell", "display_cell", "printable", "display_width", "clip", "pad", "EntityWriter",
+           "make_writer", "default_columns"]
 
 _MISSING = object()
 CELL_WIDTH = 48
@@ -60,6 +61,38 @@ def display_cell(value: Any) -> str:
 def printable(text: str) -> str:
     """Control characters become spaces."""
     return "".join(" " if (ch < " " or "\x7f" <= ch <= "\x9f") else ch for ch in text)
+
+
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes: wide East Asian characters count two, combining marks
+    and zero-width characters none (wcwidth, as prompt-toolkit measures)."""
+    if text.isascii():
+        return len(text)
+    from wcwidth import wcswidth, wcwidth
+
+    n = wcswidth(text)
+    return n if n >= 0 else sum(max(0, wcwidth(ch)) for ch in text)
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` on one line, cut to at most ``width`` columns with ``…`` when longer."""
+    text = text.replace("\n", " ").replace("\r", " ")
+    if display_width(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = display_width(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` columns (right-aligned when ``right``)."""
+    gap = " " * max(0, width - display_width(text))
+    return gap + text if right else text + gap
 
 
 def default_columns(entities: Sequence[Entity]) -> list[str]:
@@ -156,17 +189,12 @@ class EntityWriter:
         if not rows:
             return
         cols = self.fields or default_columns(rows)
-        cells = [[_clip(display_cell(value_for(e, c))) for c in cols] for e in rows]
-        widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(cols)]
-        self.out.write("  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip() + "\n")
+        cells = [[clip(display_cell(value_for(e, c)), CELL_WIDTH) for c in cols] for e in rows]
+        widths = [max(display_width(c), *(display_width(r[i]) for r in cells)) for i, c in enumerate(cols)]
+        self.out.write("  ".join(pad(c, w) for c, w in zip(cols, widths)).rstrip() + "\n")
         self.out.write("  ".join("-" * w for w in widths) + "\n")
         for r in cells:
-            self.out.write("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() + "\n")
-
-
-def _clip(text: str) -> str:
-    text = text.replace("\n", " ").replace("\r", " ")
-    return text if len(text) <= CELL_WIDTH else text[: CELL_WIDTH - 1] + "…"
+            self.out.write("  ".join(pad(v, w) for v, w in zip(r, widths)).rstrip() + "\n")
 
 
 def make_writer(out: TextIO, fmt: str, fields: str | Sequence[str] | None = None, *, links: bool = False) -> EntityWriter:

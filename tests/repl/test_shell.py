@@ -160,7 +160,7 @@ def test_columns_timing_and_toggles(shell_factory):
     shown = lines_of(out)[start:]
     assert shown.splitlines()[1].split("|")[0].strip() == "JobName" and "Time:" in shown
     shell.execute("\\cols Reslt")
-    assert "not fields of BackupJobSession: Reslt (did you mean Result)" in lines_of(out)
+    assert "not fields of BackupJobSession: Reslt (did you mean Result?)" in lines_of(out)
     shell.execute("\\timing maybe")
     assert "expected on or off" in lines_of(out)
 
