@@ -227,7 +227,10 @@ def _type_ok(value, listed: bool = False) -> bool:
     if listed:
         text = text.partition("=")[2]
     from ..schema import load_schema
-    return load_schema().type(text) is not None
+    if load_schema().type(text) is not None:
+        return True
+    from .evidence import near_em_type
+    return near_em_type(text)  # a typo of an EM type (`Jbo`) is still an EM query
 
 
 def _filter_ok(value) -> bool:

@@ -26,7 +26,7 @@ from difflib import SequenceMatcher
 from .candidate import HOLE, Candidate
 from .classify import EM_PORTS, Target
 
-__all__ = ["Evidence", "file_evidence", "judge", "VCD_TYPES", "NO_EVIDENCE"]
+__all__ = ["Evidence", "file_evidence", "judge", "near_em_type", "VCD_TYPES", "NO_EVIDENCE"]
 
 #: Typed-query names of VMware Cloud Director's `/api/query` (vCloud API reference, "Query types").
 VCD_TYPES = frozenset("""
@@ -75,12 +75,32 @@ def file_evidence(source: str) -> Evidence:
     return Evidence(em, m.group() if m else None)
 
 
-def _near_em_type(value: str) -> bool:
+def _typo_distance(a: str, b: str) -> int:
+    """Edit distance counting a swap of neighbours as one edit (3 when clearly further)."""
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[len(b)]
+
+
+def near_em_type(value: str) -> bool:
+    """Whether ``value`` is close to an EM type name: a typo or a stem of one."""
     from ..schema import load_schema
     low = value.lower()
     for name in load_schema().type_names:
         other = name.lower()
         if abs(len(other) - len(low)) <= 3 and SequenceMatcher(None, low, other).ratio() >= 0.85:
+            return True
+        if len(low) >= 3 and _typo_distance(low, other) <= (1 if len(low) < 8 else 2):
             return True
         if len(low) >= 5 and (other.endswith(low) or other.startswith(low) or low.endswith(other)
                               or low.startswith(other)):
@@ -126,7 +146,7 @@ def judge(text: str, t: Target, cand: Candidate, ev: Evidence) -> str:
         return "em"
     if against:
         return "foreign"
-    if _near_em_type(value):
+    if near_em_type(value):
         return "em"
     # An unknown type and nothing either way: only an `/api/query`-shaped URL is worth a word.
     return "ambiguous" if t.path.end > t.path.start else "foreign"

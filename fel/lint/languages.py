@@ -11,7 +11,7 @@ from .lex_shell import PowerShellLexer, ShellLexer
 from .lexbase import Lexer
 
 __all__ = ["Language", "LANGUAGES", "EXTENSIONS", "language_for", "fence_language", "SOURCE_EXTENSIONS",
-           "sniff_language"]
+           "sniff_language", "FILE_NAMES"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +75,9 @@ _FENCES = {
     "perl": "perl", "pl": "perl", "php": "php", "ruby": "ruby", "rb": "ruby", "yaml": "yaml", "yml": "yaml",
 }
 
-#: Files known by name (no extension).
-_NAMES = {"jenkinsfile": "groovy"}
+#: Files known by name (no extension), lower-case; picked up when walking directories too.
+FILE_NAMES = {"jenkinsfile": "groovy"}
+_NAMES = FILE_NAMES
 
 _SHEBANG = {"python": "python", "bash": "shell", "sh": "shell", "zsh": "shell", "pwsh": "powershell",
             "perl": "perl", "php": "php", "ruby": "ruby", "node": "javascript",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from .config import Settings, glob_match, glob_regex
-from .languages import SOURCE_EXTENSIONS
+from .languages import FILE_NAMES, SOURCE_EXTENSIONS
 
 __all__ = ["iter_files", "GitIgnore", "read_source", "decode_bytes", "write_source", "Source", "SKIP_DIRS",
            "Unreadable", "excluded"]
@@ -176,7 +176,8 @@ def _walk_dir(abs_dir: str, shown: str, stack: list, settings: Settings, in_repo
             yield from _walk_dir(abs_path, shown_path, stack, settings, in_repo, report)
         elif is_file:
             ext = os.path.splitext(entry.name)[1].lower()
-            wanted = ext in SOURCE_EXTENSIONS or any(glob_match(g, entry.name) for g in settings.extend_include)
+            wanted = ext in SOURCE_EXTENSIONS or entry.name.lower() in FILE_NAMES \
+                or any(glob_match(g, entry.name) for g in settings.extend_include)
             if wanted and not _ignored(stack, abs_path, False) and not _excluded(abs_path, settings):
                 yield shown_path
 
