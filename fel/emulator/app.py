@@ -8,7 +8,10 @@ Routes (paths are case-insensitive; doubled slashes collapse, as on IIS):
 * ``GET /api/logonSessions[/<SessionId>]``, ``DELETE /api/logonSessions/<SessionId>`` (204)
 * ``GET /api/querySvc`` — canned query links; ``GET /api/query?…`` — the query service
 * ``GET`` on every Href the emulator writes: entities (``?format=Entity``), references,
-  Down lists (``/backupSessions/<id>/taskSessions``) and top-level collections
+  Down lists (``/backupSessions/<id>/taskSessions``) and top-level collections, both as
+  references and (``?format=Entity``) as entities
+* ``GET /api/reports/summary[/<report>]`` (:mod:`.reports`), ``GET /api/security/…``
+  (:mod:`.security`), ``GET /api/lookup?…`` (:mod:`.lookup`), ``GET /api/lookupSvc``
 
 Everything but ``/api/`` and the logon needs a session: the token comes from the
 ``X-RestSvcSessionId`` cookie or header, and when both are sent the cookie wins (REFERENCE §4).
@@ -21,20 +24,24 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from ..schema import load_schema
+from .bodies import (
+    SUPPORTED_VERSIONS, Ctx, Response, api_root, listing, logon_links, logon_sessions, query_result, query_service,
+    wants_entities,
+)
 from .dataset import Dataset
 from .faults import DROP, SERVICE_UNAVAILABLE, Faults
-from .query import QueryEngine, QueryPage, QueryProblem
-from .render import Node, Style, cached_entity, cached_ref, entity_node, envelope_attrs, ref_node, to_json, to_xml
+from .lookup import LookupProblem, hierarchy_items, lookup
+from .query import QueryEngine, QueryProblem
+from .render import Node, Style, entity_node, ref_node
+from .reports import report_frame, summary_report
+from .security import Security
 from .sessions import DEFAULT_IDLE, LogonSession, SessionStore
-from .templates import template
 from .urls import LINK_STYLES, parse_query
 from .validate import checker_validator
 
 __all__ = ["EmulatorApp", "Settings", "Response", "TOKEN_HEADER", "SUPPORTED_VERSIONS"]
 
 TOKEN_HEADER = "X-RestSvcSessionId"
-SUPPORTED_VERSIONS = ("v1_5", "v1_6", "v1_7")
 _VERSIONS = {v.lower() for v in SUPPORTED_VERSIONS} | {"latest"}
 _GUID = r"[0-9a-fA-F-]{36}"
 
@@ -68,15 +75,6 @@ class Settings:
         return Style(self.json_case, nulls, self.bom)
 
 
-@dataclass
-class Response:
-    status: int
-    headers: list[tuple[str, str]]
-    body: bytes = b""
-    #: Close the connection without answering (fault injection).
-    drop: bool = False
-
-
 class EmulatorApp:
     """One emulated Enterprise Manager: dataset, sessions, query engine, faults."""
 
@@ -90,6 +88,7 @@ class EmulatorApp:
         self.engine = QueryEngine(self.dataset, default_page_size=self.settings.default_page_size,
                                   link_style=self.settings.link_style,
                                   case_sensitive=self.settings.case_sensitive, validator=validator)
+        self.security = Security(self.dataset)
 
     # ---- entry point -----------------------------------------------------------------------
     def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes = b"",
@@ -99,7 +98,7 @@ class EmulatorApp:
         case-insensitively."""
         hdrs = {k.lower(): v for k, v in headers.items()}
         as_json = "application/json" in hdrs.get("accept", "").lower()
-        ctx = _Ctx(self, base.rstrip("/"), as_json)
+        ctx = Ctx(base.rstrip("/"), as_json, self.settings.style)
         path, _, query = target.partition("?")
         path = re.sub(r"/{2,}", "/", path)
         low = path.lower().rstrip("/")
@@ -108,7 +107,7 @@ class EmulatorApp:
                 return ctx.error(404, f"'{path}' is not an Enterprise Manager resource; the API root is /api/")
             rest = low[4:]
             if rest == "":
-                return ctx.only(method, "GET") or ctx.ok(_api_root(ctx.api))
+                return ctx.only(method, "GET") or ctx.ok(api_root(ctx.api))
             if rest == "/sessionmngr":
                 return ctx.only(method, "POST") or self._logon(ctx, hdrs, query)
             session = self._session(hdrs)
@@ -129,11 +128,24 @@ class EmulatorApp:
             if rest == "/query":
                 return self._query(ctx, query)
             if rest == "/querysvc":
-                return ctx.ok(_query_service(ctx.api))
+                return ctx.ok(query_service(ctx.api))
             if rest == "/lookupsvc":
                 return ctx.ok(Node("LookupService", [("Type", "LookupService"), ("Href", ctx.api + "/lookupSvc")],
                                    None, [], [("Up", "EnterpriseManager", ctx.api + "/", None)]))
+            if rest == "/lookup":
+                items = lookup(self.dataset, parse_query(query))
+                return ctx.ok(hierarchy_items(items, ctx.as_json))
+            if rest == "/reports/summary" or rest.startswith("/reports/summary/"):
+                frame = (summary_report(ctx.api) if rest == "/reports/summary"
+                         else report_frame(self.dataset, rest[len("/reports/summary/"):]))
+                return ctx.ok(frame) if frame is not None else ctx.error(404, f"'{path}' does not exist")
+            if rest == "/security" or rest.startswith("/security/"):
+                parts = [p for p in path[len("/api/security"):].split("/") if p]
+                node = self.security.resolve(ctx.api, parts, wants_entities(parse_query(query)), ctx.as_json)
+                return ctx.ok(node) if node is not None else ctx.error(404, f"'{path}' does not exist")
             return self._resource(ctx, path[4:], query)
+        except LookupProblem as exc:
+            return ctx.error(exc.status, exc.message)
         except QueryProblem as exc:
             return ctx.error(exc.status, exc.message)
 
@@ -143,7 +155,7 @@ class EmulatorApp:
         token = cookie if cookie is not None else hdrs.get(TOKEN_HEADER.lower())
         return self.sessions.lookup(token.strip() if token else None)
 
-    def _logon(self, ctx: "_Ctx", hdrs: Mapping[str, str], query: str) -> Response:
+    def _logon(self, ctx: Ctx, hdrs: Mapping[str, str], query: str) -> Response:
         version = next((v for k, v in parse_query(query) if k.lower() == "v"), "latest")
         if version.strip().lower() not in _VERSIONS:
             return ctx.error(400, f"API version '{version}' is not supported; use one of "
@@ -159,23 +171,19 @@ class EmulatorApp:
         resp.headers.append(("Set-Cookie", f"{TOKEN_HEADER}={session.token}; path=/; HttpOnly"))
         return resp
 
-    def _logon_body(self, ctx: "_Ctx", session: LogonSession) -> Node:
+    def _logon_body(self, ctx: Ctx, session: LogonSession) -> Node:
         href = f"{ctx.api}/logonSessions/{session.session_id}"
-        links = [("Up", "EnterpriseManager", ctx.api + "/", None),
-                 ("Down", "BackupServerReferenceList", ctx.api + "/backupServers", None),
-                 ("Down", "QueryService", ctx.api + "/querySvc", None),
-                 ("Down", "LookupService", ctx.api + "/lookupSvc", None),
-                 ("Delete", None, href, None)]
+        links = logon_links(ctx.api, href)
         return Node("LogonSession", [("Type", "LogonSession"), ("Href", href)], None,
                     [Node("UserName", [], f"{self.settings.server_name}\\{session.user}"),
                      Node("SessionId", [], session.session_id)], links)
 
-    def _logon_sessions(self, ctx: "_Ctx", method: str, session: LogonSession, session_id: str | None) -> Response:
+    def _logon_sessions(self, ctx: Ctx, method: str, session: LogonSession, session_id: str | None) -> Response:
         if session_id is None:
             if method != "GET":
                 return ctx.error(405, f"{method} is not supported on /api/logonSessions")
             kids = [self._logon_body(ctx, s) for s in self.sessions.sessions_of(session.user)]
-            return ctx.ok(Node("LogonSessions", [], None, kids))
+            return ctx.ok(logon_sessions(kids, ctx.as_json))
         target = self.sessions.by_id(session_id)
         if target is None or target.user != session.user:
             return ctx.error(404, f"logon session {session_id} does not exist")
@@ -187,119 +195,24 @@ class EmulatorApp:
         return ctx.error(405, f"{method} is not supported on a logon session")
 
     # ---- query and resources ---------------------------------------------------------------
-    def _query(self, ctx: "_Ctx", query: str) -> Response:
+    def _query(self, ctx: Ctx, query: str) -> Response:
         page = self.engine.run(query, parse_query(query))
-        return ctx.ok(_query_result(ctx, page))
+        return ctx.ok(query_result(ctx, page))
 
-    def _resource(self, ctx: "_Ctx", path: str, query: str) -> Response:
+    def _resource(self, ctx: Ctx, path: str, query: str) -> Response:
         found = self.dataset.resolve(path)
         if found is None:
             return ctx.error(404, f"'/api{path}' does not exist")
         kind, what = found
-        want_entity = any(k.lower() == "format" and v.strip().lower() in ("entity", "entities")
-                          for k, v in parse_query(query))
+        want_entity = wants_entities(parse_query(query))
         if kind == "entity":
             if want_entity or not what.has_reference:
                 return ctx.ok(entity_node(what, ctx.api))
             return ctx.ok(ref_node(what, ctx.api, "EntityRef"))
         if kind == "list":
-            parent, child = what
-            return ctx.ok(_listing(ctx, child, self.dataset.children(parent, child)))
-        return ctx.ok(_listing(ctx, what, self.dataset.entities(what)))
-
-
-class _Ctx:
-    """Per-request rendering context: API base and body format."""
-
-    def __init__(self, app: EmulatorApp, api: str, as_json: bool) -> None:
-        self.app = app
-        self.api = api
-        self.as_json = as_json
-        self.style = app.settings.style
-
-    def body(self, node: Node | dict) -> tuple[str, bytes]:
-        if self.as_json:
-            text = to_json(node, self.style)
-            ctype = "application/json; charset=utf-8"
-        else:
-            if isinstance(node, Node):
-                node.attrs = envelope_attrs() + [a for a in node.attrs if not a[0].startswith("xmlns")]
-            text = to_xml(node)
-            ctype = "application/xml; charset=utf-8"
-        data = text.encode("utf-8")
-        return ctype, (b"\xef\xbb\xbf" + data if self.style.bom else data)
-
-    def ok(self, node: Node | dict, status: int = 200) -> Response:
-        ctype, data = self.body(node)
-        return Response(status, [("Content-Type", ctype)], data)
-
-    def error(self, status: int, message: str) -> Response:
-        if self.as_json:
-            node: Node | dict = {"FirstChanceExceptionMessage": message, "Message": message,
-                                 "StackTrace": None, "Status": None, "StatusCode": status}
-        else:
-            node = Node("Error", [("Message", message), ("StatusCode", status)], None,
-                        [Node("FirstChanceExceptionMessage", [], message)])
-        ctype, data = self.body(node)
-        return Response(status, [("Content-Type", ctype)], data)
-
-    def only(self, method: str, allowed: str) -> Response | None:
-        if method == allowed:
-            return None
-        resp = self.error(405, f"{method} is not supported here; use {allowed}")
-        resp.headers.append(("Allow", allowed))
-        return resp
-
-
-def _api_root(api: str) -> Node:
-    versions = [Node("SupportedVersion", [("Name", v)], None, [],
-                     [("Create", "LogonSession", f"{api}/sessionMngr/?v={v}", None)]) for v in SUPPORTED_VERSIONS]
-    sv = Node("SupportedVersions", [], None, versions)
-    return Node("EnterpriseManager", [], None, [sv],
-                [("Down", "LogonSessionList", f"{api}/logonSessions", None),
-                 ("Create", "LogonSession", f"{api}/sessionMngr/?v=latest", None)])
-
-
-def _query_service(api: str) -> Node:
-    """Canned links, one per type that has a Name to sort by (so every link runs)."""
-    links = [("Up", "EnterpriseManager", api + "/", None)]
-    for t in load_schema():
-        if t.field("Name") is not None:
-            links.append(("Down", "QueryResult",
-                          f"{api}/query?type={t.name}&format=Entities&sortAsc=name&pageSize=15&page=1", t.name))
-    return Node("QueryService", [("Type", "QueryService"), ("Href", api + "/querySvc")], None, [], links)
-
-
-def _container(ctx: _Ctx, type_name: str, entities: list) -> Node:
-    tpl = template(type_name)
-    style = ctx.style if ctx.as_json else None
-    return Node(tpl.container, [], None, [cached_entity(e, ctx.api, style) for e in entities], collection=True)
-
-
-def _query_result(ctx: _Ctx, page: QueryPage) -> Node | dict:
-    qtype = page.qtype
-    paging = Node("PagingInfo", [("PageNum", page.page), ("PageSize", page.page_size),
-                                 ("PagesCount", page.pages)], None, None,
-                  [(rel, None, f"{ctx.api}/{href}", None) for rel, href in page.links])
-    parts: dict[str, Node | None] = {"Refs": None, "Entities": None, "Resources": None}
-    if page.entities_format:
-        holder = "Resources" if qtype.result_container == "Resources" else "Entities"
-        parts[holder] = Node(holder, [], None, [_container(ctx, qtype.name, page.entities)])
-    else:
-        style = ctx.style if ctx.as_json else None
-        parts["Refs"] = Node("Refs", [], None, [cached_ref(e, ctx.api, style) for e in page.entities],
-                             collection=True)
-    if ctx.as_json:
-        return {**parts, "Links": None, "PagingInfo": paging}
-    return Node("QueryResult", [], None, [n for n in parts.values() if n is not None] + [paging])
-
-
-def _listing(ctx: _Ctx, type_name: str, entities: list) -> Node:
-    qtype = load_schema().type(type_name)
-    if qtype.reference_type is None:
-        return _container(ctx, type_name, entities)
-    style = ctx.style if ctx.as_json else None
-    return Node("EntityReferences", [], None, [cached_ref(e, ctx.api, style) for e in entities])
+            parent, dl = what
+            return ctx.ok(listing(ctx, dl.child, self.dataset.members(parent, dl), as_entities=want_entity))
+        return ctx.ok(listing(ctx, what, self.dataset.entities(what), as_entities=want_entity))
 
 
 def _cookie(header: str, name: str) -> str | None:

@@ -11,97 +11,17 @@ the default (1) gives four backup servers, ~60 jobs and a few thousand job sessi
 """
 from __future__ import annotations
 
-import random
 import re
 import threading
-import uuid
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from ..schema import load_schema
-from .model import Entity, Link
-from .render import DOWN_LINKS
+from .builder import BUILDERS, FAMILIES, Builder
+from .links import DownLink, down_link
+from .model import Entity
 
 __all__ = ["Dataset", "Builder", "FAMILIES"]
-
-#: query type -> family that builds it (see the gen_* modules).
-FAMILIES: dict[str, str] = {}
-_BUILDERS: dict[str, Callable[["Builder"], None]] = {}
-
-
-def family(name: str, types: Iterable[str]):
-    """Register a family builder for ``types`` (used by the gen_* modules)."""
-    def register(fn: Callable[["Builder"], None]):
-        for t in types:
-            FAMILIES[t] = name
-        _BUILDERS[name] = fn
-        return fn
-    return register
-
-
-class Builder:
-    """What a family builder gets: its random stream, ``now``, the dataset and ``make``."""
-
-    def __init__(self, ds: "Dataset", name: str) -> None:
-        self.ds = ds
-        self.name = name
-        self.rng = random.Random(f"fel-emulator:{ds.seed}:{name}")
-        self.now = ds.now
-        self.scale = ds.scale
-        self._schema = load_schema()
-
-    def guid(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
-
-    def count(self, base: float, minimum: int = 1) -> int:
-        """``base`` scaled, at least ``minimum``."""
-        return max(minimum, round(base * self.scale))
-
-    def up(self, target: Entity, link_type: str | None = None, rel: str = "Up") -> Link:
-        """A link to ``target``; its Type defaults to the target's reference type."""
-        if link_type is None:
-            qt = self._schema.type(target.type)
-            link_type = qt.reference_type or target.type
-        return Link(rel, link_type, target)
-
-    def make(self, type_name: str, fields: dict[str, Any], *, id: str | None = None,
-             parent: Entity | None = None, extras: dict[str, Any] | None = None,
-             links: Iterable[Link] = ()) -> Entity:
-        """Create and register an entity. Its ``@UID`` field defaults to ``<uid_prefix><id>``;
-        fields read from links (``link:Up:BackupServerReference@Name`` …) are filled from
-        ``links``. ``parent`` fills the ``{ID}`` of templated resource paths."""
-        qtype = self._schema.type(type_name)
-        ident = id or self.guid()
-        coll = qtype.collection_resource or "/" + qtype.name
-        if "{ID}" in coll:
-            if parent is None:
-                raise ValueError(f"{type_name} needs a parent for {coll}")
-            coll = coll.replace("{ID}", parent.id)
-        links = tuple(links)
-        for f in qtype.fields:
-            if f.name in fields:
-                continue
-            el = f.element or ""
-            if el == "@UID":
-                fields[f.name] = (qtype.uid_prefix or "") + ident
-            elif el.startswith("link:"):
-                _, rel, rest = el.split(":", 2)
-                ltype, _, part = rest.partition("@")
-                for lk in links:
-                    if lk.rel == rel and lk.type == ltype:
-                        fields[f.name] = (lk.target.uid or lk.target.id) if part == "UID" else lk.target.name
-                        break
-        uid = f"{qtype.uid_prefix}{ident}" if qtype.uid_prefix else None
-        ent = Entity(qtype.name, ident, f"{coll}/{ident}", fields, extras or {}, links,
-                     has_reference=qtype.reference_type is not None, uid=uid)
-        self.ds._add(ent)
-        return ent
-
-    def pick(self, seq, k: int | None = None):
-        return self.rng.choice(seq) if k is None else self.rng.sample(list(seq), k)
-
-    def chance(self, p: float) -> bool:
-        return self.rng.random() < p
 
 
 def _default_now() -> datetime:
@@ -148,7 +68,7 @@ class Dataset:
             if fam in self._built:
                 return
             _load_generators()
-            _BUILDERS[fam](Builder(self, fam))
+            BUILDERS[fam](Builder(self, fam))
             self._built.add(fam)
 
     def entities(self, type_name: str) -> list[Entity]:
@@ -190,9 +110,26 @@ class Dataset:
                 self._children[key] = index
         return index.get(id(parent), [])
 
+    def members(self, parent: Entity, dl: DownLink) -> list[Entity]:
+        """The entities in the list ``dl`` of ``parent`` (see :mod:`fel.emulator.links`)."""
+        if dl.child is None or load_schema().type(dl.child) is None:
+            return []
+        if dl.sibling:
+            server = parent.parent("BackupServer")
+            return [] if server is None else self.children(server, dl.child)
+        if dl.bridge:
+            seen: dict[int, Entity] = {}
+            for bridge_type in dl.bridge:
+                for b in self.children(parent, bridge_type):
+                    for lk in b.links:
+                        if lk.target.type == dl.child:
+                            seen.setdefault(id(lk.target), lk.target)
+            return list(seen.values())
+        return self.children(parent, dl.child)
+
     def resolve(self, path: str) -> tuple[str, Any] | None:
         """What a GET on ``path`` (below ``/api``) shows: ``("entity", Entity)``,
-        ``("list", (parent, child_type))`` or ``("collection", type_name)``; None if nothing."""
+        ``("list", (parent, DownLink))`` or ``("collection", type_name)``; None if nothing."""
         path = path.rstrip("/") or "/"
         coll = self._collections.get(path.lower())
         if coll is not None:
@@ -203,9 +140,9 @@ class Dataset:
         head, _, segment = path.rpartition("/")
         parent = self.get(head) if head else None
         if parent is not None:
-            for seg, _list_type, child in DOWN_LINKS.get(parent.type, ()):
-                if seg.lower() == segment.lower():
-                    return ("list", (parent, child))
+            dl = down_link(parent.type, segment)
+            if dl is not None:
+                return ("list", (parent, dl))
         return None
 
     def find(self, type_name: str, **fields: Any) -> list[Entity]:
@@ -215,6 +152,6 @@ class Dataset:
 
 def _load_generators() -> None:
     """Import the family builders (they register themselves)."""
-    if _BUILDERS:
+    if BUILDERS:
         return
     from . import gen_infra, gen_jobs, gen_points, gen_other  # noqa: F401

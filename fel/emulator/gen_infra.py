@@ -2,9 +2,10 @@
 hierarchy roots, repositories, WAN accelerators, credentials and password keys."""
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
-from .dataset import Builder, family
+from .builder import Builder, family, present
 from .names import EXTRA_SERVER_PATTERN, REPOSITORIES, SERVERS
 
 GiB = 1 << 30
@@ -16,9 +17,10 @@ def server_count(scale: float) -> int:
 
 
 @family("infra", ("BackupServer", "ManagedServer", "HierarchyRoot", "Repository", "WanAccelerator",
-                  "Credentials", "Passwords"))
+                  "Credentials", "Passwords") + present("ExternalRepository"))
 def build_infra(b: Builder) -> None:
     rng = b.rng
+    servers = []
     for i in range(server_count(b.scale)):
         if i < len(SERVERS):
             name, fixed, version = SERVERS[i]
@@ -28,6 +30,7 @@ def build_infra(b: Builder) -> None:
         srv = b.make("BackupServer", {
             "Name": name, "Description": f"Veeam Backup & Replication server {name}",
             "IpOrDnsName": name, "Port": 9392, "Version": version}, id=fixed)
+        servers.append(srv)
         short = name.split(".")[0]
         # Managed servers: the server itself, a vCenter with hosts, a Hyper-V host, a Linux repository.
         managed = [(name, "Local", "Backup server"),
@@ -71,3 +74,19 @@ def build_infra(b: Builder) -> None:
             b.make("Passwords", {"PasswordKeyID": pid, "Hint": hint}, id=pid, parent=srv,
                    extras={"LastModificationDate": b.now - timedelta(days=rng.randrange(30, 900))},
                    links=[b.up(srv, "BackupServer")])
+    _external(b, servers)
+
+
+def _external(b: Builder, servers: list) -> None:
+    """External repositories (where the schema has the type), without drawing from the random
+    stream, so the rest of the family is the same either way."""
+    if not present("ExternalRepository"):
+        return
+    for srv in servers[:2]:
+        short = srv.name.split(".")[0]
+        for n, (ename, etype, path) in enumerate((("S3 archive", "AmazonS3External", "amazonS3://archive-bucket/veeam"),
+                                                  ("Azure Blob \"Cold\" Tier", "AzureBlobExternal", "azure://coldtier/veeam"))):
+            b.make("ExternalRepository", {"Name": f"{ename} ({short})"}, links=[b.up(srv)],
+                   id=str(uuid.uuid5(uuid.UUID(srv.id), f"external:{n}")),
+                   extras={"RepositoryType": etype, "Path": path, "Description": "Archive copies of the main backups.",
+                           "UsedSpace": (37 + 11 * n) * GiB})

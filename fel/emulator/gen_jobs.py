@@ -2,10 +2,11 @@
 them, their job sessions over the last weeks, and one task session per VM and job session."""
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from .dataset import Builder, family
+from .builder import Builder, family, present
 from .gen_infra import server_count
 from .model import Entity
 from .names import AWKWARD_JOBS, DOC_JOBS, DOC_VMS, JOB_STEMS, VM_NAMES
@@ -45,7 +46,7 @@ def _schedule(b: Builder) -> tuple[int, int]:
 
 
 @family("jobs", ("Job", "ObjectInJob", "AgentBackupJob", "NasJob", "FileServer", "NasObject",
-                 "AgentProtectionGroup", "DiscoveredComputer", "FailoverPlan"))
+                 "AgentProtectionGroup", "DiscoveredComputer", "FailoverPlan") + present("ObjectInAgentBackupJob"))
 def build_jobs(b: Builder) -> None:
     ds = b.ds
     servers = ds.entities("BackupServer")
@@ -128,9 +129,11 @@ def build_jobs(b: Builder) -> None:
 def _agents(b: Builder, servers: list[Entity], plans: list[JobPlan]) -> None:
     for i, srv in enumerate(servers[: max(2, server_count(b.scale) // 2)]):
         groups = (("Laptops", "AgentForWindows"), ("Linux Servers", "AgentForLinux"), ("Manually Added", "AgentForWindows"))
+        made = []
         for g, (gname, _platform) in enumerate(groups if i == 0 else groups[:1]):
             grp = b.make("AgentProtectionGroup", {"Name": gname}, links=[b.up(srv)],
                          extras={"HierarchyObjRef": f"urn:AgentForWindows:AgentProtectionGroup:{b.guid()}"})
+            made.append(grp)
             for c in range(b.rng.randrange(3, 6)):
                 ip = "172.17.53.55" if (i, g, c) == (0, 0, 0) else f"172.17.{53 + i}.{60 + 10 * g + c}"
                 host = f"{gname.split()[0].lower()}-{c + 1:02d}.tech.local"
@@ -145,6 +148,13 @@ def _agents(b: Builder, servers: list[Entity], plans: list[JobPlan]) -> None:
                 "JobType": "AgentBackup", "Platform": platform, "ScheduleConfigured": True,
                 "ScheduleEnabled": True}, links=[b.up(srv)])
             computers = [f"laptop-{n:02d}" for n in range(1, 4)] if "Windows" in platform else ["linux-01", "linux-02"]
+            if present("ObjectInAgentBackupJob"):
+                for group in made[:1]:
+                    oid = str(uuid.uuid5(uuid.UUID(ent.id), "includes:" + group.id))  # the stream stays as it was
+                    b.make("ObjectInAgentBackupJob", {"UID": oid, "DisplayName": group.name,
+                                                      "BackupServerUid": srv.uid, "BackupServerName": srv.name},
+                           id=oid, parent=ent, extras={"Name": group.name},
+                           links=[b.up(ent, "AgentBackupJob")])
             plans.append(JobPlan(ent, "agent", platform, srv, computers, 1, 22, 25, "AgentBackup", 0.08))
 
 
@@ -220,6 +230,8 @@ def build_sessions(b: Builder) -> None:
     b.ds.entities("Job")
     for plan in b.ds.plans["jobs"]:
         for pinned in PINNED_SESSIONS.get(plan.job.name, ()):
+            if pinned["EndTime"] > b.now:
+                continue  # nothing happens after "now"
             fixed = dict(pinned)
             start = fixed["CreationTime"]
             fixed["Name"] = _session_name(plan.job.name, start)

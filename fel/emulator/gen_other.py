@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from .dataset import Builder, family
+from .builder import Builder, family
 from .gen_jobs import NEVER
 from .gen_points import point_name
 from .names import TENANTS
@@ -35,6 +35,8 @@ def build_cdp(b: Builder) -> None:
             starts.insert(0, PINNED_CDP)
         for start in starts:
             start = start + timedelta(seconds=b.rng.randrange(30), microseconds=b.rng.randrange(1_000_000))
+            if start + timedelta(seconds=11) > b.now:
+                continue  # nothing happens after "now"
             end = start + timedelta(days=1)
             running = end > b.now
             failed = not running and b.chance(0.07)
@@ -149,12 +151,14 @@ def build_misc(b: Builder) -> None:
     vms = ("virt03-ubuntu01", "dbserver01", "exch01", "filesrv03", "web01", "jump host 1", "vm-ümlaut")
     for n in range(b.count(14)):
         vm = vms[n % len(vms)]
+        took = timedelta(minutes=b.rng.randrange(3, 60))
         start = b.now - timedelta(days=b.rng.uniform(0, 30))
+        start = min(start, b.now - took)  # ended by "now"
         flr = n % 2 == 0
         b.make("RestoreSession", {
             "Name": f"FLR_[{vm}]@{start:%Y-%m-%d %H:%M:%S}" if flr else point_name(vm, start),
             "Type": "FileLevelRestore" if flr else "RestoreVm", "CreationTime": start,
-            "EndTime": start + timedelta(minutes=b.rng.randrange(3, 60)), "State": "Stopped",
+            "EndTime": start + took, "State": "Stopped",
             "Result": "Failed" if n % 9 == 4 else "Success", "VmDisplayName": vm},
             extras={"Progress": 100}, links=[b.up(servers[n % len(servers)])])
     sessions = b.ds.entities("BackupJobSession")[-200:]

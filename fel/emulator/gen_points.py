@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .dataset import Builder, family
+from .builder import Builder, family
 from .gen_jobs import JobPlan
 from .model import Entity
 

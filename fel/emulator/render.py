@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from ..schema import load_schema
+from .links import DOWN_LINKS
 from .model import Entity, format_value
 from .templates import NS, TNode, template
 
@@ -26,32 +27,9 @@ XML_DECL = '<?xml version="1.0" encoding="utf-8"?>'
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _XSD = "http://www.w3.org/2001/XMLSchema"
 
-#: Down links the emulator serves: type -> (path segment, link Type, child query type). The
-#: segments follow Veeam's examples; children are the entities linked ``Up`` to the parent.
-DOWN_LINKS: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "BackupServer": (("jobs", "JobReferenceList", "Job"),
-                     ("repositories", "RepositoryReferenceList", "Repository"),
-                     ("credentials", "CredentialsList", "Credentials"),
-                     ("passwords", "PasswordKeyList", "Passwords"),
-                     ("managedServers", "ManagedServerReferenceList", "ManagedServer")),
-    "Job": (("includes", "ObjectInJobList", "ObjectInJob"),),
-    "AgentBackupJob": (("backupSessions", "BackupJobSessionReferenceList", "BackupJobSession"),),
-    "AgentProtectionGroup": (("discoveredComputers", "DiscoveredComputerList", "DiscoveredComputer"),),
-    "BackupFile": (("vmRestorePoints", "VmRestorePointReferenceList", "VmRestorePoint"),),
-    "BackupJobSession": (("taskSessions", "BackupTaskSessionReferenceList", "BackupTaskSession"),),
-    "ReplicaJobSession": (("taskSessions", "ReplicaTaskSessionReferenceList", "ReplicaTaskSession"),),
-    "CdpPolicy": (("cdpReplicaSessions", "CdpReplicaSessionReferenceList", "CdpReplicaSession"),),
-    "CdpReplicaSession": (("taskSessions", "CdpReplicaTaskSessionReferenceList", "CdpReplicaTaskSession"),),
-    "CloudReplica": (("vmReplicaPoints", "CloudVmReplicaPointReferenceList", "CloudVmReplicaPoint"),),
-    "CloudTenant": (("subtenants", "CloudSubtenantList", "CloudSubtenant"),),
-    "NasJob": (("includes", "NasObjectList", "NasObject"),),
-    "Replica": (("vmReplicaPoints", "VmReplicaPointReferenceList", "VmReplicaPoint"),),
-    "Repository": (("backups", "BackupReferenceList", "Backup"),
-                   ("replicas", "ReplicaReferenceList", "Replica")),
-    "RestorePoint": (("vmRestorePoints", "VmRestorePointReferenceList", "VmRestorePoint"),
-                     ("vAppRestorePoints", "VAppRestorePointReferenceList", "vAppRestorePoint")),
-}
-
+#: Child elements that JSON always writes as a list, even with one member (the repeated rows
+#: of reports: ``Period`` per repository, ``Day`` per day).
+_ALWAYS_LISTS = frozenset({"Period", "Day"})
 _BAD_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _INT_TEXT = re.compile(r"^-?(0|[1-9]\d{0,17})$")
 
@@ -140,8 +118,8 @@ def _links(ent: Entity, base: str, *, reference: bool) -> list[tuple[str, str | 
             out.append(("Alternate", tpl.type_attr or ent.type, f"{base}{ent.path}?format=Entity", ent.name))
         else:
             out.append(("Alternate", qtype.reference_type, base + ent.path, ent.name))
-    for segment, list_type, _child in DOWN_LINKS.get(ent.type, ()):
-        out.append(("Down", list_type, f"{base}{ent.path}/{segment}", None))
+    for dl in DOWN_LINKS.get(ent.type, ()):
+        out.append((dl.rel, dl.list_type, f"{base}{ent.path}/{dl.segment}" + ("?format=Entity" if dl.entity else ""), None))
     out.extend((lk.rel, lk.type, base + lk.href_path, lk.target.name) for lk in ent.links if lk.rel != "Up")
     return out
 
@@ -290,9 +268,10 @@ def _json(node: Node, style: Style, key) -> Any:
         for c in node.children:
             groups.setdefault(c.tag, []).append(c)
         for tag, members in groups.items():
-            values = [_json(m, style, key) if (m.children is not None or m.attrs or m.links is not None)
-                      else _json_scalar(m.text) for m in members]
-            obj[key(tag)] = values if len(values) > 1 else values[0]
+            values = [_json(m, style, key) if (m.children is not None or m.attrs or m.links is not None
+                                               or m.raw_obj is not None) else _json_scalar(m.text)
+                      for m in members]
+            obj[key(tag)] = values if len(values) > 1 or tag in _ALWAYS_LISTS else values[0]
     elif node.text is not None:
         if not obj:
             return _json_scalar(node.text)

@@ -1,22 +1,27 @@
 """Logon sessions: tokens, idle expiry, logout.
 
 A session has a ``SessionId`` (a GUID, in the LogonSession body and the logout URL) and a token
-(base64 of 16 random bytes, the ``X-RestSvcSessionId`` header and cookie). Sessions expire
+(the ``X-RestSvcSessionId`` header and cookie): base64 of another random GUID's text, 48
+characters, the shape of Veeam's example token (``NDRjZmJkYmUtNWE5NS00MTU2…``). Sessions expire
 after ``idle`` seconds without a request (EM: 15 minutes). Tokens are never logged.
 """
 from __future__ import annotations
 
 import base64
-import secrets
 import threading
 import time
 import uuid
 from dataclasses import dataclass
 from typing import Callable
 
-__all__ = ["LogonSession", "SessionStore", "DEFAULT_IDLE"]
+__all__ = ["LogonSession", "SessionStore", "DEFAULT_IDLE", "new_token"]
 
 DEFAULT_IDLE = 15 * 60.0
+
+
+def new_token() -> str:
+    """Base64 of a random GUID in its text form (``uuid4``: 122 bits from the OS's random source)."""
+    return base64.b64encode(str(uuid.uuid4()).encode("ascii")).decode("ascii")
 
 
 @dataclass(slots=True)
@@ -40,7 +45,7 @@ class SessionStore:
         self._lock = threading.Lock()
 
     def create(self, user: str) -> LogonSession:
-        token = base64.b64encode(secrets.token_bytes(16)).decode("ascii")
+        token = new_token()
         session = LogonSession(token, str(uuid.uuid4()), user, self.clock())
         with self._lock:
             self._expire()

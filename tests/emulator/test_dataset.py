@@ -7,7 +7,8 @@ import pytest
 
 from emkit import NOW, doc_queries
 from fel.emulator.dataset import FAMILIES, Dataset
-from fel.emulator.render import DOWN_LINKS, entity_node
+from fel.emulator.links import DOWN_LINKS
+from fel.emulator.render import entity_node
 from fel.schema import Kind, load_schema
 
 SCHEMA = load_schema()
@@ -140,10 +141,13 @@ def test_children_and_resolution(full):
     assert tasks and all(t.fields["JobSessionUid"] == session.uid for t in tasks)
     assert full.resolve(session.path) == ("entity", session)
     assert full.resolve(session.path.upper().replace("BACKUPSESSIONS", "backupsessions")) == ("entity", session)
-    assert full.resolve(session.path + "/taskSessions") == ("list", (session, "BackupTaskSession"))
+    kind, (parent, dl) = full.resolve(session.path + "/taskSessions")
+    assert (kind, parent, dl.child) == ("list", session, "BackupTaskSession")
     assert full.resolve("/backupServers") == ("collection", "BackupServer")
     assert full.resolve("/backupSessions/nope") is None
     for parent_type, downs in DOWN_LINKS.items():
         parent = full.entities(parent_type)[0]
-        for seg, _lt, child in downs:
-            assert full.resolve(f"{parent.path}/{seg}") == ("list", (parent, child))
+        for dl in downs:
+            assert full.resolve(f"{parent.path}/{dl.segment}") == ("list", (parent, dl))
+            for alias in dl.aliases:
+                assert full.resolve(f"{parent.path}/{alias}") == ("list", (parent, dl))

@@ -28,18 +28,26 @@ def test_api_root_lists_supported_versions(base):
     assert base + "sessionMngr/?v=latest" in hrefs
 
 
+DOC_TOKEN = "NDRjZmJkYmUtNWE5NS00MTU2LTg4NjctOTFmMDY5YjdjMmNj"  # X-RestSvcSessionId in Veeam's examples
+GUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+
 @pytest.mark.parametrize("path", ["sessionMngr/?v=latest", "sessionMngr/?v=v1_6", "sessionMngr/",
                                   "sessionMngr", "/sessionMngr/?v=v1_7"])
 def test_logon_answers_201_with_token_header_cookie_and_body(base, path):
     r = requests.post(base + path, auth=("demo", "demo"))
     assert r.status_code == 201
     token = r.headers[TOKEN]
-    assert len(base64.b64decode(token, validate=True)) == 16
+    # Veeam's example token (NDRjZmJk…) is base64 of a GUID's text: 48 characters.
+    assert re.fullmatch(GUID, base64.b64decode(DOC_TOKEN, validate=True).decode("ascii"))
+    assert len(token) == len(DOC_TOKEN) == 48
+    assert re.fullmatch(GUID, base64.b64decode(token, validate=True).decode("ascii"))
     assert r.cookies.get(TOKEN) == token
     body = xml(r.content)
     assert body.tag == q("LogonSession")
     sid = body.findtext(q("SessionId"))
     assert re.fullmatch(r"[0-9a-f-]{36}", sid)
+    assert base64.b64decode(token).decode("ascii") != sid
     assert body.findtext(q("UserName")).endswith("\\demo")
     assert body.get("Href") == f"{base}logonSessions/{sid}"
 
