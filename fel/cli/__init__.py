@@ -54,6 +54,14 @@ def _build(argv: Sequence[str]) -> tuple[argparse.ArgumentParser, str | None]:
     return parser, chosen if chosen in COMMANDS else None
 
 
+def _tolerant_output() -> None:
+    """Text a stream cannot encode is escaped (``\\udcff``), never a traceback: a byte that is
+    not UTF-8 in argv arrives as a lone surrogate, and diagnostics quote the input (FEL014)."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser, chosen = _build(argv)
@@ -62,6 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     module = importlib.import_module(COMMANDS[chosen][0])
+    _tolerant_output()
     try:
         return int(module.run(args) or 0)
     except KeyboardInterrupt:
