@@ -20,6 +20,7 @@ PROG = "fel run"
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.epilog = ("exit codes: 0 ok; 1 errors in the query (fel's checker, or EM answered 400); 2 usage or "
                      "configuration; 3 connection, TLS, authentication, permission, server or response errors; "
+                     "4 --offline: the query filters or sorts on a field the saved file does not carry; "
                      "130 interrupted; with several profiles, 3 when any server failed. Passwords: --password-env VAR, "
                      "the profile's password_env, the keyring, or a prompt. See docs/client.md.")
     add_input_arguments(parser)
@@ -35,12 +36,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
     conn.add_argument("--insecure", "-k", action="store_true", help="do not verify the TLS certificate (warns)")
     conn.add_argument("--ca-bundle", metavar="FILE", help="PEM file of CA certificates to trust")
     conn.add_argument("--timeout", type=float, metavar="S", help="read timeout in seconds (default 60)")
+    conn.add_argument("--retries", type=_nonneg, metavar="N",
+                      help="retries of a failed idempotent request (default 4; a hung server: at most 1); -v shows them")
+    conn.add_argument("--deadline", type=_nonneg_float, metavar="S",
+                      help="overall seconds for each request, retries and body included (default 300; 0: none)")
     conn.add_argument("--wire", choices=("xml", "json"), help="response format on the wire (default xml)")
     sel = parser.add_argument_group("what to fetch")
     mode = sel.add_mutually_exclusive_group()
     mode.add_argument("--all", "-a", action="store_true", help="fetch every page")
     mode.add_argument("--limit", "-n", type=_nonneg, metavar="N", help="fetch the first N entities (across pages)")
     mode.add_argument("--page", type=_positive, metavar="N", help="fetch page N only")
+    sel.add_argument("--max-pages", type=_nonneg, metavar="N",
+                     help="stop after N pages, with a warning (default 10000; 0: no cap)")
     sel.add_argument("--format", dest="em_format", choices=("entities", "references"), type=str.lower,
                      help="EM format when the query names none (default: Entities)")
     sel.add_argument("--offline", metavar="FILE",
@@ -64,6 +71,16 @@ def _nonneg(text: str) -> int:
     return value
 
 
+def _nonneg_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError("must be a number of seconds >= 0")
+    return value
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -79,13 +96,35 @@ def _note(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
 
+class _StderrLog(logging.Handler):
+    """``-v``: fel's log records on the current ``sys.stderr`` (requests, retries; never secrets)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            print(f"fel: {record.name}: {record.getMessage()}", file=sys.stderr)
+        except Exception:  # noqa: BLE001 - logging must never end the run
+            self.handleError(record)
+
+
 def run(args: argparse.Namespace) -> int:
+    if not args.verbose:
+        return _run(args)
+    logger = logging.getLogger("fel")
+    handler, level = _StderrLog(logging.DEBUG), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        return _run(args)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def _run(args: argparse.Namespace) -> int:
     import fel
     from fel.client.errors import ClientError, redact
     from fel.diagnostics import FelError, Severity, render_text
 
-    if args.verbose:
-        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="fel: %(name)s: %(message)s")
     try:
         text = read_text_arg(args.text)
     except OSError as exc:
@@ -126,17 +165,17 @@ def _writer(args: argparse.Namespace, default_output: str | None) -> Any:
 
 def _run_offline(args: argparse.Namespace, text: str) -> int:
     import fel
-    from fel.client.offline import load_saved, run_offline
+    from fel.client.offline import EXIT_UNANSWERED, load_saved, run_offline
 
     compiled = fel.compile_query(text, type=args.type, em_version=args.em_version)
     page = load_saved(args.offline)
-    result = run_offline(page.entities, compiled, limit=args.limit)
+    result = run_offline(page.entities, compiled, limit=args.limit, source_format=page.format)
     writer = _writer(args, None)
     writer.write(result.entities)
     writer.close()
     for note in result.notes:
         _note(note)
-    return 0
+    return EXIT_UNANSWERED if result.missing_fields else 0
 
 
 def _run_live(args: argparse.Namespace, text: str) -> int:
@@ -144,6 +183,8 @@ def _run_live(args: argparse.Namespace, text: str) -> int:
     from fel.client.config import load_profile, resolve_password
     from fel.client.errors import ConfigError
     from fel.client.session import Client, normalize_base
+    from fel.client.paging import DEFAULT_MAX_PAGES
+    from fel.client.transport import DEFAULT_DEADLINE
 
     profile = load_profile(args.profile[0] if args.profile else None, path=args.config)
     url = args.url or profile.url or _url_of(text, args.type)
@@ -159,6 +200,9 @@ def _run_live(args: argparse.Namespace, text: str) -> int:
     timeout = profile.timeout or (5.0, 60.0)
     if args.timeout:
         timeout = (min(timeout[0], args.timeout), args.timeout)
+    retries = args.retries if args.retries is not None else profile.retries if profile.retries is not None else 4
+    deadline = args.deadline if args.deadline is not None else profile.deadline
+    deadline = DEFAULT_DEADLINE if deadline is None else deadline or None  # 0: no deadline
 
     def password() -> str:
         return resolve_password(user=user, base_url=base, password_env=password_env)
@@ -169,7 +213,8 @@ def _run_live(args: argparse.Namespace, text: str) -> int:
             base, user, password,
             verify=not args.insecure and profile.verify,
             ca_bundle=args.ca_bundle or profile.ca_bundle,
-            timeout=timeout, wire=args.wire or profile.wire or "xml",
+            timeout=timeout, wire=args.wire or profile.wire or "xml", retries=retries, deadline=deadline,
+            max_pages=DEFAULT_MAX_PAGES if args.max_pages is None else args.max_pages,
         )
     for w in caught:
         _note(f"warning: {w.message}")
@@ -190,7 +235,11 @@ def _run_live(args: argparse.Namespace, text: str) -> int:
     finally:
         progress.clear()
         client.close()
-    if stream.truncated:
+    if stream.capped:
+        total = f" of the {stream.pages_count} the server claims" if stream.pages_count else ""
+        _note(f"warning: stopped after {stream.pages_fetched} pages{total}: the page cap is {stream.max_pages}"
+              " (--max-pages N raises it; 0 for no cap)")
+    elif stream.truncated:
         _note("warning: the query has no pageSize, so Enterprise Manager returned only its first page"
               f" of 100 (of {stream.pages_count} pages); use --all, --limit N or a pageSize")
     elif stream.more and not args.all and args.limit is None:

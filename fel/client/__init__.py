@@ -28,7 +28,7 @@ _LAZY = {
     "Client": "session", "normalize_base": "session",
     "Entity": "entity", "Link": "entity",
     "Page": "decode", "decode_page": "decode", "decode_document": "decode",
-    "ResultStream": "paging", "TruncatedResultWarning": "paging",
+    "ResultStream": "paging", "TruncatedResultWarning": "paging", "PageLimitWarning": "paging",
     "Fleet": "fleet", "Server": "fleet", "Row": "fanout", "ServerFailure": "fanout", "ServerResult": "fanout",
     "FleetResult": "fanout", "select_profiles": "config",
     "Profile": "config", "load_profile": "config", "load_config": "config", "config_path": "config",
@@ -43,7 +43,7 @@ _LAZY = {
 __all__ = [
     "ApiError", "AuthFailed", "BodyTooLarge", "Client", "ClientError", "ConfigError", "ConnectFailed", "DecodeError",
     "Entity", "Forbidden", "HostileBody", "InsecureConnectionWarning", "Link", "Page", "Profile", "QueryRejected",
-    "ResultStream", "TimedOut", "TlsFailed", "TransportPolicy", "TruncatedResultWarning", "UnexpectedContentType",
+    "PageLimitWarning", "ResultStream", "TimedOut", "TlsFailed", "TransportPolicy", "TruncatedResultWarning", "UnexpectedContentType",
     "WrongService", "config_path", "decode_document", "decode_page", "load_config", "load_profile", "normalize_base",
     "Fleet", "FleetResult", "Row", "Server", "ServerFailure", "ServerResult", "select_profiles",
 ]
@@ -57,7 +57,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .errors import (ApiError, AuthFailed, BodyTooLarge, ClientError, ConfigError, ConnectFailed, DecodeError,
                          Forbidden, HostileBody, QueryRejected, TimedOut, TlsFailed, UnexpectedContentType,
                          WrongService)
-    from .paging import ResultStream, TruncatedResultWarning
+    from .paging import PageLimitWarning, ResultStream, TruncatedResultWarning
     from .session import Client, normalize_base
     from .transport import InsecureConnectionWarning, TransportPolicy
 

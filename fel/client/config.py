@@ -16,6 +16,8 @@ named profiles and never a password::
     format = "Entities"                  # EM format when the query names none
     wire = "xml"                         # xml or json on the wire
     timeout = [5, 60]                    # connect, read seconds
+    retries = 4                          # retries of a failed idempotent request
+    deadline = 300                       # overall seconds per request, retries included (0: none)
 
 Passwords come from, in order: an environment variable named by the user
 (``--password-env VAR`` or the profile's ``password_env``), the system keyring when the
@@ -41,7 +43,8 @@ log = logging.getLogger("fel.client")
 
 OUTPUTS = ("table", "json", "jsonl", "csv")
 WIRES = ("xml", "json")
-_KEYS = {"url", "user", "password_env", "verify", "ca_bundle", "output", "format", "wire", "timeout"}
+_KEYS = {"url", "user", "password_env", "verify", "ca_bundle", "output", "format", "wire", "timeout",
+         "retries", "deadline"}
 
 
 @dataclass
@@ -58,6 +61,9 @@ class Profile:
     format: str | None = None
     wire: str | None = None
     timeout: tuple[float, float] | None = None
+    retries: int | None = None
+    #: overall seconds per request (0: none; None: the default, 300)
+    deadline: float | None = None
 
 
 @dataclass
@@ -154,9 +160,18 @@ def _profile(path: Path, name: str, body: Any) -> Profile:
             timeout = (float(timeout[0]), float(timeout[1]))
         else:
             raise ConfigError(f"{where}: timeout must be seconds or [connect, read] seconds")
+    retries = body.get("retries")
+    if retries is not None and (not isinstance(retries, int) or isinstance(retries, bool) or not 0 <= retries <= 100):
+        raise ConfigError(f"{where}: retries must be a whole number from 0 to 100")
+    deadline = body.get("deadline")
+    if deadline is not None:
+        if not isinstance(deadline, (int, float)) or isinstance(deadline, bool) or not 0 <= deadline < float("inf"):
+            raise ConfigError(f"{where}: deadline must be seconds >= 0 (0: no deadline)")
+        deadline = float(deadline)
     ca = string("ca_bundle")
     return Profile(name, string("url"), string("user"), string("password_env"), verify,
-                   str(Path(ca).expanduser()) if ca else None, output, fmt, wire, timeout)
+                   str(Path(ca).expanduser()) if ca else None, output, fmt, wire, timeout,
+                   retries=retries, deadline=deadline)
 
 
 def load_profile(name: str | None = None, *, path: Path | str | None = None,

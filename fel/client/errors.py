@@ -10,12 +10,14 @@ server) unless a subclass says otherwise (``QueryRejected`` 1, ``ConfigError`` 2
 """
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Mapping
 
 __all__ = [
-    "RequestInfo", "redact", "register_secret", "forget_secret",
+    "RequestInfo", "redact", "register_secret", "forget_secret", "register_credentials", "secret_forms",
+    "basic_credentials",
     "ClientError", "ConfigError", "ConnectFailed", "TlsFailed", "TimedOut", "WrongService",
     "AuthFailed", "Forbidden", "ApiError", "QueryRejected", "DecodeError", "BodyTooLarge",
     "UnexpectedContentType", "HostileBody",
@@ -25,42 +27,89 @@ TOKEN_HEADER = "X-RestSvcSessionId"
 _SECRET_HEADERS = {TOKEN_HEADER.lower(), "authorization", "cookie", "set-cookie", "proxy-authorization"}
 REDACTED = "<redacted>"
 
-_secrets: dict[str, None] = {}  # insertion-ordered set
+_secrets: dict[str, tuple[str, ...]] = {}  # insertion-ordered: secret -> the forms redact() blanks
+_forms: tuple[str, ...] = ()  # every form of every secret, longest first
 _secrets_lock = threading.Lock()
 _MAX_SECRETS = 1024
 
 
+def secret_forms(value: str) -> tuple[str, ...]:
+    """The spellings of ``value`` a message can carry: as is, percent-encoded (``quote`` with
+    and without ``/`` safe, ``quote_plus``, lower-case hex), XML/HTML-escaped and JSON-escaped
+    (with ``\\/``) — each at least 4 characters long."""
+    import html
+    import json
+    from urllib.parse import quote, quote_plus
+
+    forms = {value, quote(value, safe=""), quote(value), quote_plus(value), quote_plus(value, safe="/"),
+             html.escape(value, quote=True), html.escape(value, quote=False), html.escape(value).replace("&#x27;", "&apos;")}
+    forms |= {re.sub(r"%[0-9A-F]{2}", lambda m: m.group().lower(), f) for f in list(forms) if "%" in f}
+    for ensure_ascii in (True, False):
+        j = json.dumps(value, ensure_ascii=ensure_ascii)[1:-1]
+        forms |= {j, j.replace("/", "\\/")}
+    return tuple(f for f in forms if len(f) >= 4)
+
+
+def basic_credentials(user: str, password: str) -> list[str]:
+    """What HTTP Basic puts on the wire for ``user``/``password`` (``base64(user:password)``, as
+    UTF-8 and, when it can be, Latin-1), padded and unpadded, and ``user:password`` itself."""
+    import base64
+
+    plain = f"{user}:{password}"
+    out = [plain]
+    for encoding in ("utf-8", "latin-1"):
+        try:
+            raw = plain.encode(encoding)
+        except UnicodeEncodeError:
+            continue
+        b64 = base64.b64encode(raw).decode("ascii")
+        out += [b64, b64.rstrip("=")]
+    return out
+
+
+def register_credentials(user: str | None, password: str | None) -> None:
+    """Register a password and every encoding HTTP Basic sends it in (see :func:`basic_credentials`)."""
+    if not password:
+        return
+    register_secret(password)
+    for form in basic_credentials(user or "", password):
+        register_secret(form)
+
+
 def register_secret(value: str | None) -> None:
-    """Remember a secret (password, token) so that :func:`redact` blanks it wherever it shows.
-    The registry keeps the latest 1024 (a long REPL session logs on again every 15 idle minutes)."""
+    """Remember a secret (password, token) so that :func:`redact` blanks it, in every form of
+    :func:`secret_forms`, wherever it shows. The registry keeps the latest 1024 (a long REPL
+    session logs on again every 15 idle minutes)."""
+    global _forms
     if value and len(value) >= 4:
+        forms = secret_forms(value)
         with _secrets_lock:
             _secrets.pop(value, None)
-            _secrets[value] = None
+            _secrets[value] = forms
             while len(_secrets) > _MAX_SECRETS:
                 del _secrets[next(iter(_secrets))]
+            _forms = _all_forms()
 
 
 def forget_secret(value: str | None) -> None:
+    global _forms
     if value:
         with _secrets_lock:
             _secrets.pop(value, None)
+            _forms = _all_forms()
+
+
+def _all_forms() -> tuple[str, ...]:
+    return tuple(sorted({f for forms in _secrets.values() for f in forms}, key=len, reverse=True))
 
 
 def redact(text: str) -> str:
-    """``text`` with every registered secret (and its URL-encoded form) replaced by ``<redacted>``."""
+    """``text`` with every registered secret, in each of its forms, replaced by ``<redacted>``."""
     if not text:
         return text
-    with _secrets_lock:
-        secrets = sorted(_secrets, key=len, reverse=True)
-    if not secrets:
-        return text
-    from urllib.parse import quote, quote_plus
-
-    for s in secrets:
-        for form in {s, quote(s, safe=""), quote_plus(s)}:
-            if form in text:
-                text = text.replace(form, REDACTED)
+    for form in _forms:  # a tuple swapped whole under the lock: safe to read without it
+        if form in text:
+            text = text.replace(form, REDACTED)
     return text
 
 

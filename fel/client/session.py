@@ -28,10 +28,11 @@ from urllib.parse import urlsplit
 from .decode import DEFAULT_MAX_BODY, LogonInfo, Page, body_format, decode_document, decode_error, decode_logon, decode_page
 from .entity import Entity
 from .errors import (
-    ApiError, AuthFailed, ClientError, ConfigError, DecodeError, Forbidden, QueryRejected, WrongService, register_secret,
+    ApiError, AuthFailed, ClientError, ConfigError, DecodeError, Forbidden, QueryRejected, WrongService,
+    register_credentials, register_secret,
 )
-from .paging import ResultStream, rebase
-from .transport import Reply, Transport, TransportPolicy, port_hint
+from .paging import DEFAULT_MAX_PAGES, ResultStream, rebase
+from .transport import DEFAULT_DEADLINE, Reply, Transport, TransportPolicy, port_hint
 
 __all__ = ["Client", "normalize_base", "with_default_format", "DEFAULT_FORMAT"]
 
@@ -40,7 +41,6 @@ TOKEN_HEADER = "X-RestSvcSessionId"
 _ACCEPT = {"xml": "application/xml", "json": "application/json"}
 
 PasswordSource = Union[str, Callable[[], str], None]
-
 
 #: The format the client asks for when a query names none. EM's own default, References,
 #: carries only Name, UID and Type; ``fel run``, the REPL and :meth:`Client.query` all ask
@@ -83,7 +83,9 @@ class Client:
     :func:`normalize_base`); ``password`` a string or a callable asked once when the first
     logon needs it. ``wire`` chooses the response format EM sends (``"xml"``, the default,
     or ``"json"``); both decode to the same entities. ``retries``/``backoff`` bound the retry
-    policy of :class:`~fel.client.transport.TransportPolicy`; ``max_body`` limits one response.
+    policy of :class:`~fel.client.transport.TransportPolicy`, ``deadline`` the whole of each
+    call (attempts, pauses, body; default 300 s, None for none); ``max_body`` limits one
+    response; ``max_pages`` the pages one query follows (default 10,000; None for no cap).
     """
 
     def __init__(
@@ -99,6 +101,8 @@ class Client:
         retries: int = 4,
         backoff: float = 0.5,
         backoff_max: float = 8.0,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_pages: int | None = DEFAULT_MAX_PAGES,
         max_body: int = DEFAULT_MAX_BODY,
         follow_links: bool = True,
         api_version: str = "latest",
@@ -116,8 +120,10 @@ class Client:
         self.follow_links = follow_links
         self.api_version = api_version
         policy = TransportPolicy(verify=verify, ca_bundle=ca_bundle, timeout=tuple(timeout),  # type: ignore[arg-type]
-                                 retries=retries, backoff=backoff, backoff_max=backoff_max, max_body=max_body)
+                                 retries=retries, backoff=backoff, backoff_max=backoff_max, deadline=deadline,
+                                 max_body=max_body)
         self.transport = transport or Transport(policy, sleep=sleep)
+        self.max_pages = max_pages
         self._token: str | None = None
         self.logon_info: LogonInfo | None = None
         #: logons performed (the first one included) — re-logons show here.
@@ -152,6 +158,7 @@ class Client:
         self.transport.session.cookies.clear()
         self._set_token(None)
         password = self._password()
+        register_credentials(self.user, password)  # base64(user:password) must never show either
         from requests.auth import HTTPBasicAuth
 
         url = f"{self.base}sessionMngr/?v={self.api_version}"
@@ -288,16 +295,19 @@ class Client:
         format: str | None = None,
         on_page: Callable[[ResultStream, Page], None] | None = None,
         warn: bool = True,
+        max_pages: int | None = None,
     ) -> ResultStream:
         """Run a query; iterate the returned :class:`~fel.client.paging.ResultStream` for
         entities. Default: the first page (what the query says); ``page=N`` that page;
-        ``limit=N`` the first N entities; ``all=True`` every page. Raises
-        :class:`fel.FelError` when the text does not compile."""
+        ``limit=N`` the first N entities; ``all=True`` every page, up to ``max_pages`` (default:
+        the client's; 0 for no cap — a stream stopped by the cap sets ``capped`` and warns).
+        Raises :class:`fel.FelError` when the text does not compile."""
         if all and limit is not None:
             raise ValueError("give either all=True or limit=N, not both")
         url = self.query_url(query, type=type, format=format)
         return ResultStream(self.get_page, url, limit=limit, all=all, page=page,
-                            follow_links=self.follow_links, on_page=on_page, warn=warn)
+                            follow_links=self.follow_links, on_page=on_page, warn=warn,
+                            max_pages=self.max_pages if max_pages is None else max_pages)
 
     # -- errors ----------------------------------------------------------------------------
     def _error(self, reply: Reply, cls: type[ApiError] | None = None, message: str | None = None,

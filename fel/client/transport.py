@@ -67,6 +67,9 @@ class TransportPolicy:
     #: of those, at most this many after a refused connection (a server restarting), so that
     #: a wrong address fails fast.
     refused_retries: int = 2
+    #: and at most this many after a read timeout: a server that has hung rarely answers the
+    #: next attempt, and each one costs the whole read timeout.
+    timeout_retries: int = 1
     #: first backoff delay in seconds; doubles each attempt, capped at ``backoff_max``.
     backoff: float = 0.5
     backoff_max: float = 8.0
@@ -148,7 +151,7 @@ class Transport:
         deadline = self.policy.deadline
         started = self._clock()
         delay = self.policy.backoff
-        refused = 0
+        refused = timed_out = 0
         for attempt in range(1, attempts + 1):
             last = attempt == attempts
             left = None if deadline is None else deadline - (self._clock() - started)
@@ -159,7 +162,10 @@ class Transport:
                 kind = getattr(exc, "retryable", None)
                 if kind == "refused":
                     refused += 1
-                if last or not kind or (kind == "refused" and refused > self.policy.refused_retries):
+                elif kind == "read-timeout":
+                    timed_out += 1
+                if (last or not kind or (kind == "refused" and refused > self.policy.refused_retries)
+                        or (kind == "read-timeout" and timed_out > self.policy.timeout_retries)):
                     raise _gave_up(exc, attempt, self._clock() - started) from None
                 failed, what = exc, str(exc)
             else:
@@ -270,7 +276,7 @@ class Transport:
             return err
         if isinstance(exc, requests.exceptions.ReadTimeout):
             err = TimedOut(f"{where} did not answer within {self.policy.timeout[1]:g} s", request=info, hint=hint)
-            err.retryable = True  # type: ignore[attr-defined]
+            err.retryable = "read-timeout"  # type: ignore[attr-defined]
             return err
         if any(isinstance(c, socket.gaierror) for c in chain) or any(type(c).__name__ == "NameResolutionError" for c in chain):
             return ConnectFailed(f"cannot resolve host {parts.hostname!r}: unknown name or no DNS", request=info)

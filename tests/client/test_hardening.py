@@ -141,12 +141,41 @@ def test_the_deadline_bounds_retries_too(serve):
         conn.hang()
 
     with HostileServer(hung) as server:
-        t = Transport(TransportPolicy(timeout=(5.0, 0.4), retries=10, backoff=0.05, backoff_max=0.1, deadline=1.2))
+        t = Transport(TransportPolicy(timeout=(5.0, 0.4), retries=10, timeout_retries=10, backoff=0.05,
+                                      backoff_max=0.1, deadline=1.2))
         with pytest.raises(TimedOut) as info:
             t.request("GET", server.url + "query?type=Job")
         t.close()
     assert 2 <= t.attempts < 11
-    assert "gave up after" in str(info.value)
+    assert "gave up after" in str(info.value) and "deadline of 1.2 s" in str(info.value)
+
+
+def _hung(conn):
+    """Logs on, then never answers a query."""
+    while conn.read_request():
+        if conn.method == "POST":
+            conn.logon()
+        else:
+            conn.hang()
+            return
+
+
+def test_fel_run_against_a_hung_server_retries_once_and_says_so(capsys, monkeypatch, tmp_path):
+    """Issue #11: `--timeout 3` against a hung server took 20 s in 5 silent attempts. A read
+    timeout is retried once (TransportPolicy.timeout_retries), -v says so, the error counts."""
+    from fel.cli import main
+
+    monkeypatch.setenv("FEL_TEST_PW", "p4ssw0rd")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.delenv("FEL_PROFILE", raising=False)
+    with HostileServer(_hung) as server:
+        code = main(["run", "--url", server.url, "--user", "u", "--password-env", "FEL_TEST_PW", "-v",
+                     "--timeout", "0.3", "type=Job"])
+    out, err = capsys.readouterr()
+    assert code == 3
+    assert "did not answer within 0.3 s" in err and "gave up after 2 attempts" in err
+    retries = [line for line in err.splitlines() if "retrying in" in line and "/api/query?" in line]
+    assert len(retries) == 1 and "(attempt 2 of 5)" in retries[0]
 
 
 def test_without_a_deadline_only_the_timeouts_apply(serve):
@@ -182,3 +211,123 @@ def test_the_page_cap_is_per_query_and_zero_means_none():
             assert len(capped.list()) == 12 and capped.capped
             whole = c.query("type=Job&pageSize=1", all=True, max_pages=40)
             assert len(whole.list()) == 40 and not whole.capped and not whole.more
+
+
+# -- a 401 body that echoes Authorization must not leak the credentials ------------------------
+import base64  # noqa: E402
+import html  # noqa: E402
+import traceback  # noqa: E402
+from urllib.parse import quote, quote_plus  # noqa: E402
+
+from fel.client.errors import AuthFailed  # noqa: E402
+
+USER, SECRET = "CORP\\aud+itor", "s3cr/et+pä=ss"
+TOKEN = "dG9rZW4tMTIzNDU2Nzg5"
+
+
+def _b64(text: str, encoding: str = "utf-8") -> str:
+    return base64.b64encode(text.encode(encoding)).decode()
+
+
+def _echo_forms() -> dict[str, str]:
+    basic = _b64(f"{USER}:{SECRET}")
+    return {
+        "basic-header": f"Authorization: Basic {basic}",
+        "basic-unpadded": basic.rstrip("="),
+        "basic-latin1": _b64(f"{USER}:{SECRET}", "latin-1"),
+        "basic-url-encoded": quote(basic, safe=""),
+        "basic-form-encoded": quote_plus(f"Basic {basic}"),
+        "user-colon-password": f"{USER}:{SECRET}",
+        "password-url-encoded": quote(SECRET, safe=""),
+        "password-lower-hex": quote(SECRET, safe="").lower(),
+        "password-json": '"' + SECRET.replace("/", "\\/") + '"',
+        "password-xml": SECRET.replace("&", "&amp;"),
+        "token": TOKEN,
+        "token-url-encoded": quote(TOKEN, safe=""),
+    }
+
+
+def _leaks(text: str) -> list[str]:
+    basic = _b64(f"{USER}:{SECRET}")
+    needles = {basic, basic.rstrip("="), _b64(f"{USER}:{SECRET}", "latin-1").rstrip("="), quote(basic, safe=""),
+               SECRET, quote(SECRET, safe=""), quote(SECRET, safe="").lower(), quote_plus(SECRET), TOKEN,
+               quote(SECRET, safe="").replace("%2F", "/")}
+    return [n for n in needles if n in text]
+
+
+def _echo_server(form: str) -> HostileServer:
+    """Logs on (the token is TOKEN), then answers every query 401 echoing the credentials in ``form``;
+    a second logon is refused the same way."""
+    state = {"logons": 0}
+    echo = _echo_forms()[form]
+
+    def answer(conn):
+        if conn.method == "POST":
+            state["logons"] += 1
+            if state["logons"] == 1:
+                return conn.logon()
+        said = html.escape(f"denied; you sent {echo} and {conn.header('Authorization')}"
+                           f" and {conn.header('X-RestSvcSessionId')}")
+        body = (f'<Error xmlns="http://www.veeam.com/ent/v1.0" StatusCode="401" Message="{said}">'
+                f"<FirstChanceExceptionMessage>{html.escape(echo)}</FirstChanceExceptionMessage></Error>")
+        return conn.answer(401, body.encode(), headers=(("WWW-Authenticate", f"Basic {echo}"),))
+
+    from hostile_kit import keep_alive
+
+    return HostileServer(keep_alive(answer))
+
+
+@pytest.mark.parametrize("form", sorted(_echo_forms()))
+def test_an_echoed_secret_never_reaches_the_exception_its_repr_or_traceback(form):
+    with _echo_server(form) as server:
+        with Client(server.url, USER, SECRET, retries=0) as c:
+            with pytest.raises(AuthFailed) as info:
+                c.query("type=Job").list()
+    exc = info.value
+    texts = [str(exc), repr(exc), "".join(traceback.format_exception(exc)), exc.server_message or "",
+             exc.first_chance or "", repr(exc.request), repr(exc.args)]
+    assert exc.status == 401 and "<redacted>" in str(exc)
+    for text in texts:
+        assert _leaks(text) == [], text
+
+
+def test_fel_run_stderr_never_shows_an_echoed_secret(capsys, monkeypatch, tmp_path):
+    from fel.cli import main
+
+    monkeypatch.setenv("FEL_TEST_PW", SECRET)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.delenv("FEL_PROFILE", raising=False)
+    with _echo_server("basic-header") as server:
+        code = main(["run", "--url", server.url, "--user", USER, "--password-env", "FEL_TEST_PW", "-v",
+                     "--retries", "0", "type=Job"])
+    out, err = capsys.readouterr()
+    assert code == 3 and "HTTP 401" in err
+    assert _leaks(out + err) == []
+
+
+# -- profile keys: retries and deadline ---------------------------------------------------------
+def _profile(tmp_path, body: str):
+    from fel.client.config import load_profile
+
+    path = tmp_path / "config.toml"
+    path.write_text(f"[profiles.p]\nurl = 'https://em'\n{body}\n", encoding="utf-8")
+    return load_profile("p", path=path, env={})
+
+
+def test_profile_retries_and_deadline(tmp_path):
+    p = _profile(tmp_path, "retries = 0\ndeadline = 12.5")
+    assert (p.retries, p.deadline) == (0, 12.5)
+    p = _profile(tmp_path, "")
+    assert (p.retries, p.deadline) == (None, None)
+
+
+@pytest.mark.parametrize("body, words", [
+    ("retries = -1", "retries must be a whole number"), ("retries = 'x'", "retries must be a whole number"),
+    ("retries = true", "retries must be a whole number"), ("deadline = -3", "deadline must be seconds"),
+    ("deadline = 'soon'", "deadline must be seconds"), ("deadline = inf", "deadline must be seconds"),
+])
+def test_bad_profile_retries_and_deadline_are_config_errors(tmp_path, body, words):
+    from fel.client.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=words):
+        _profile(tmp_path, body)
