@@ -146,3 +146,25 @@ def test_tour_command_output(step: Step, request):
     got = _normalise_now(done.stdout, started).splitlines()
     want = _normalise_now("\n".join(step.output)).splitlines()
     assert _clean(got) == _clean(want), f"README line {step.line}: {step.command}\nstderr: {done.stderr}"
+
+
+# Docs stand on what ships: no page points users at material that only this repository's
+# surroundings have (the maintainers' reference notes, the shared doc extracts), and the README
+# sends no user to the maintainers' schema generator, which needs those extracts.
+# docs/schema/ is generated from the schema data and checked with it.
+NOT_SHIPPED = re.compile(r"REFERENCE\.md|REFERENCE §|\.\./shared\b|shared/em/")
+MAINTAINERS_ONLY = re.compile(r"fel\.schema\.generate")
+
+
+@pytest.mark.parametrize("page", [README, *sorted((ROOT / "docs").glob("*.md"))], ids=lambda p: p.name)
+def test_docs_cite_only_what_ships(page: Path):
+    pattern = NOT_SHIPPED if page != README else re.compile(f"{NOT_SHIPPED.pattern}|{MAINTAINERS_ONLY.pattern}")
+    hits = [f"{page.name}:{n}: {line.strip()}" for n, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1)
+            if pattern.search(line)]
+    assert not hits, hits
+
+
+def test_not_shipped_patterns_see_the_old_wording():
+    assert NOT_SHIPPED.search("where REFERENCE.md records a decision")
+    assert NOT_SHIPPED.search("3. `;` binds tighter than `,` (REFERENCE §2).")
+    assert MAINTAINERS_ONLY.search("re-checked by `python -m fel.schema.generate --check`")

@@ -1,7 +1,9 @@
 """``fel serve``: run the local Enterprise Manager emulator until SIGINT or SIGTERM.
 
 The first line of stdout is the API root URL (``http://127.0.0.1:9398/api/``), then one line
-per accepted ``user:password``. Everything else goes to stderr.
+per accepted ``user:password``. Everything else goes to stderr. Exit codes: 0 after SIGINT or
+SIGTERM, 2 for a usage error (a bad option, an unreadable or empty ``--users-file``, an address
+it cannot listen on). Listening on anything but loopback warns on stderr.
 """
 from __future__ import annotations
 
@@ -65,7 +67,9 @@ def _now(text: str):
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback 127.0.0.1)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default: loopback 127.0.0.1; any other address warns that "
+                             "the credentials are reachable from the network)")
     parser.add_argument("--port", type=_port, default=9398, help="port (default 9398; 0 picks a free port)")
     parser.add_argument("--seed", type=int, default=1, help="dataset seed (default 1)")
     parser.add_argument("--scale", type=_positive, default=1.0,
@@ -91,22 +95,56 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--access-log", action="store_true", help="print one line per request to stderr")
 
 
-def _users(args: argparse.Namespace) -> dict[str, str] | None:
+class UsageError(ValueError):
+    """A problem with what ``fel serve`` was given: one line for stderr, exit code 2."""
+
+
+def _read_users_file(path: str) -> dict[str, str]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except OSError as exc:
+        reason = (exc.strerror or type(exc).__name__).lower()
+        raise UsageError(f"cannot read --users-file {path}: {reason}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"cannot read --users-file {path}: not UTF-8 text") from None
     users: dict[str, str] = {}
-    if args.users_file:
-        with open(args.users_file, encoding="utf-8") as fh:
-            for n, line in enumerate(fh, 1):
-                line = line.strip()
-                if not line or line.startswith("#"):
-                    continue
-                try:
-                    name, password = _user(line)
-                except argparse.ArgumentTypeError:
-                    raise ValueError(f"{args.users_file}:{n}: expected NAME:PASSWORD") from None
-                users[name] = password
+    for n, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            name, password = _user(line)
+        except argparse.ArgumentTypeError:
+            raise UsageError(f"--users-file {path}:{n}: expected NAME:PASSWORD") from None
+        users[name] = password
+    if not users:
+        raise UsageError(f"--users-file {path}: no NAME:PASSWORD line (the demo credentials are not used instead)")
+    return users
+
+
+def _users(args: argparse.Namespace) -> dict[str, str] | None:
+    users: dict[str, str] = _read_users_file(args.users_file) if args.users_file else {}
     for name, password in args.user or ():
         users[name] = password
     return users or None
+
+
+def is_loopback(host: str) -> bool:
+    """Whether every address ``host`` names is a loopback address (unresolvable: not loopback)."""
+    import ipaddress
+    import socket
+
+    host = host.strip("[]")
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except (OSError, UnicodeError):
+        return False
+    return bool(infos) and all(ipaddress.ip_address(info[4][0].split("%")[0]).is_loopback for info in infos)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -117,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         users = _users(args)
-    except (OSError, ValueError) as exc:
+    except UsageError as exc:
         print(f"fel serve: {exc}", file=sys.stderr)
         return 2
     log = (lambda line: print(line, file=sys.stderr, flush=True)) if args.access_log else None
@@ -143,6 +181,12 @@ def run(args: argparse.Namespace) -> int:
             print(f"{name}:{password}", flush=True)
         if em.ca_file:
             print(f"fel serve: TLS with a self-signed certificate: {em.ca_file}", file=sys.stderr, flush=True)
+        if not is_loopback(args.host):
+            print(f"fel serve: warning: listening on {args.host}, not only on this machine: anyone who can reach "
+                  "it can log on with the credentials above (demo:demo unless --user/--users-file), and "
+                  + ("the traffic is encrypted with a self-signed certificate" if args.tls else
+                     "passwords and session tokens cross the network unencrypted (no --tls)"),
+                  file=sys.stderr, flush=True)
         print(f"fel serve: seed {args.seed}, scale {args.scale:g}, now {em.dataset.now:%Y-%m-%dT%H:%M:%SZ}; "
               "stop with Ctrl-C", file=sys.stderr, flush=True)
         while not done.wait(0.5):
