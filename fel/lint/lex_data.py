@@ -158,6 +158,7 @@ def _md_rendered_urls(body: str, ls: int, out: Lexed) -> str:
     character mapped to its place in the file. Returns the line with those words blanked."""
     if not any(c in body for c in "*_`") or not _MD_URL.search(body):
         return body
+    spans = [(im.start(), im.end()) for im in _INLINE.finditer(body)] if "`" in body else []
     pos = 0
     while True:
         m = _MD_URL.search(body, pos)
@@ -181,6 +182,9 @@ def _md_rendered_urls(body: str, ls: int, out: Lexed) -> str:
         core = word.rstrip(_MD_TRAIL)
         if not any(c in word for c in "*_`") or re.fullmatch(r"\(?(`+)[^`]+\1", core):
             continue  # no markup, or one whole inline code span (read as such)
+        code = next(((a, z) for a, z in spans if a <= m.start() < z), None)
+        if code is not None and code[0] <= s and s + len(core) <= code[1]:
+            continue  # inside an inline code span (`GET https://…`): code, not rendered text
         mark = _md_markup(word)
         b = LitBuilder()
         for k, ch in enumerate(word):

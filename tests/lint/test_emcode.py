@@ -94,3 +94,16 @@ def test_prose_typographic_quote_matches_fel_check():
 def test_whole_inline_code_and_plain_emphasis_unchanged():
     assert _codes("Call `/api/query?type=Jobb&pageSize=5` and **bold** text.\n", "a.md") == ["FEL102"]
     assert _codes("Snake_case_words and *emphasis* near /api/query?type=Job&pageSize=5.\n", "a.md") == []
+
+
+def test_url_inside_a_longer_inline_code_span_is_code():
+    src = "`GET https://em:9398/api/query?type=Jobb&pageSize=5` with the session header.\n"
+    diags = lint(src, "a.md")
+    assert [d.code for d in diags] == ["FEL102"]
+    assert src[diags[0].span.start:diags[0].span.end] == "Jobb"
+
+
+def test_prose_url_in_a_json_string_is_not_a_query():
+    # Veeam doc links with a sentence after them, as stored in a JSON notes field
+    src = '{"11": "https://helpcenter.example.com/em_rest/get_sessions.html (see GET /query?type=BackupJobSession)"}\n'
+    assert _codes(src, "a.json") == []
