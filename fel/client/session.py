@@ -41,6 +41,8 @@ TOKEN_HEADER = "X-RestSvcSessionId"
 _ACCEPT = {"xml": "application/xml", "json": "application/json"}
 
 PasswordSource = Union[str, Callable[[], str], None]
+#: Re-logons for one request whose fresh sessions expired while its retries waited.
+MAX_RELOGONS = 3
 
 #: The format the client asks for when a query names none. EM's own default, References,
 #: carries only Name, UID and Type; ``fel run``, the REPL and :meth:`Client.query` all ask
@@ -235,17 +237,27 @@ class Client:
         return headers
 
     def request(self, method: str, href: str, *, idempotent: bool | None = None) -> Reply:
-        """Send an authenticated request (logging on first if needed, once more on a 401) and
-        return the reply; error statuses raise :class:`~fel.client.errors.ApiError` subclasses."""
+        """Send an authenticated request (logging on first if needed, again on a 401) and
+        return the reply; error statuses raise :class:`~fel.client.errors.ApiError` subclasses.
+
+        A 401 means the session ended (EM ends idle ones): log on and resend at once. A fresh
+        session refused straight away is an error; one that expired while the transport was
+        retrying (its backoff can outlive a short idle limit) is renewed again, at most
+        :data:`MAX_RELOGONS` times for one request."""
         url = self.resolve(href)
         if self._token is None:
             self.logon()
         reply = self.transport.request(method, url, headers=self._headers(), idempotent=idempotent)
-        if reply.status == 401:
+        relogons = 0
+        while reply.status == 401:
+            if relogons >= MAX_RELOGONS:
+                raise self._error(reply, AuthFailed, f"the server rejected {relogons} fresh sessions in a row")
             log.debug("session rejected (expired?); logging on again")
             self.logon()
+            relogons += 1
+            sent = self.transport.attempts
             reply = self.transport.request(method, url, headers=self._headers(), idempotent=idempotent)
-            if reply.status == 401:
+            if reply.status == 401 and self.transport.attempts - sent <= 1:
                 raise self._error(reply, AuthFailed, "the server rejected a fresh session")
         if reply.status >= 300:
             raise self._error(reply)
