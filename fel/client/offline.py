@@ -1,10 +1,15 @@
 """Offline mode: run a query's filter, sort and paging over saved results.
 
 ``fel run --offline FILE TEXT`` reads a saved ``QueryResult`` body (XML or JSON, as EM sent
-it, e.g. saved with ``curl``) and evaluates the query with :mod:`fel.evaluate`,
+it, e.g. saved with ``curl``), a saved list of references or a single saved entity
+(``GET /backupSessions/{ID}?format=Entity``), and evaluates the query with :mod:`fel.evaluate`,
 the same semantics the emulator serves. Each entity becomes a *record* keyed by the type's
 canonical field names, found where the schema says the entity carries them
 (``CreationTime`` → ``<CreationTimeUTC>``, ``BackupServerName`` → the ``Up`` link's name).
+
+A field the query filters or sorts on that no saved entity carries (a references page has only
+UID, Name and links) cannot be answered from the file: :class:`OfflineResult` names it in
+``missing_fields`` and a note, and ``fel run`` exits with :data:`EXIT_UNANSWERED`.
 """
 from __future__ import annotations
 
@@ -12,18 +17,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from .decode import Page, decode_page
+from .decode import Page, decode_document
 from .entity import Entity
 from .errors import ConfigError
 
-__all__ = ["load_saved", "record_of", "OfflineResult", "run_offline", "MAX_SAVED_BODY"]
+__all__ = ["load_saved", "record_of", "OfflineResult", "run_offline", "MAX_SAVED_BODY", "EXIT_UNANSWERED"]
 
 #: Saved files may be larger than one live page.
 MAX_SAVED_BODY = 512 * 1024 * 1024
+#: ``fel run --offline`` exit code when the query uses fields the saved file does not carry.
+EXIT_UNANSWERED = 4
 
 
 def load_saved(path: str | Path) -> Page:
-    """A saved QueryResult file (XML or JSON, sniffed from its first bytes)."""
+    """A saved QueryResult, list of references or single entity (XML or JSON, sniffed from its
+    first bytes); a single entity becomes a page of one with format ``Entity``."""
     p = Path(path)
     try:
         size = p.stat().st_size
@@ -32,7 +40,8 @@ def load_saved(path: str | Path) -> Page:
         body = p.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read {p}: {exc.strerror or exc}") from None
-    return decode_page(body, None, max_body=MAX_SAVED_BODY)
+    doc = decode_document(body, None, max_body=MAX_SAVED_BODY)
+    return doc if isinstance(doc, Page) else Page([doc], format="Entity")
 
 
 def record_of(entity: Entity, qtype: Any) -> dict[str, Any]:
@@ -71,10 +80,35 @@ class OfflineResult:
     #: entities of the file skipped because their Type is not the query's type.
     other_type: int = 0
     notes: list[str] = field(default_factory=list)
+    #: fields the query filters or sorts on that no saved entity of the type carries.
+    missing_fields: list[str] = field(default_factory=list)
 
 
-def run_offline(entities: Iterable[Entity], compiled: Any, *, limit: int | None = None) -> OfflineResult:
-    """Filter, sort and page ``entities`` as EM would for the compiled query."""
+def _used_fields(expr: Any, sort: Any, qtype: Any) -> list[str]:
+    """Canonical names of the fields a filter and sort use, in order of first use."""
+    from fel.syntax.ast import Comparison, Membership, walk
+
+    names: list[str] = []
+    for node in walk(expr):
+        if isinstance(node, (Comparison, Membership)):
+            f = qtype.field(node.field.text)
+            if f is not None and f.name not in names:
+                names.append(f.name)
+    if sort is not None:
+        f = qtype.field(sort[0])
+        if f is not None and f.name not in names:
+            names.append(f.name)
+    return names
+
+
+_FORMAT_WORDS = {"References": "a page of references, which carry only UID, Name and links",
+                 "Entity": "a single entity", "Entities": "a page of entities", "Resources": "a page of resources"}
+
+
+def run_offline(entities: Iterable[Entity], compiled: Any, *, limit: int | None = None,
+                source_format: str | None = None) -> OfflineResult:
+    """Filter, sort and page ``entities`` as EM would for the compiled query. ``source_format``
+    (the saved page's format) only words the note about fields the entities do not carry."""
     from fel.evaluate import compile_filter, sort_key
     from fel.schema import load_schema
     from fel.syntax.parser import parse_filter
@@ -83,14 +117,20 @@ def run_offline(entities: Iterable[Entity], compiled: Any, *, limit: int | None 
     qtype = schema.type(compiled.type)
     if qtype is None:  # compile_query only yields known types
         raise ConfigError(f"unknown query type {compiled.type!r}")
-    predicate = compile_filter(parse_filter(compiled.filter) if compiled.filter else None, qtype)
+    expr = parse_filter(compiled.filter) if compiled.filter else None
+    predicate = compile_filter(expr, qtype)
+    used = _used_fields(expr, compiled.sort, qtype)
+    carried: set[str] = set()
     kept: list[tuple[dict[str, Any], Entity]] = []
-    other = 0
+    other = seen = 0
     for e in entities:
         if not _matches_type(e, qtype, schema):
             other += 1
             continue
+        seen += 1
         record = record_of(e, qtype)
+        if used:
+            carried.update(k for k in used if k in record)
         if predicate(record):
             kept.append((record, e))
     if compiled.sort is not None:
@@ -107,4 +147,18 @@ def run_offline(entities: Iterable[Entity], compiled: Any, *, limit: int | None 
     if other:
         result.notes.append(f"{other} saved entit{'y' if other == 1 else 'ies'} of another type than"
                             f" {qtype.name} left out")
+    if seen:
+        result.missing_fields = [k for k in used if k not in carried]
+    elif not other:
+        result.notes.append(f"the saved file holds no {qtype.name} entities")
+    if seen and not matched and not result.missing_fields:
+        result.notes.append(f"none of the {seen} saved {qtype.name} entit{'y' if seen == 1 else 'ies'} matches")
+    if result.missing_fields:
+        what = _FORMAT_WORDS.get(source_format or "", "the saved entities")
+        names = ", ".join(result.missing_fields)
+        result.notes.append(
+            f"warning: none of the {seen} saved {qtype.name} entit{'y' if seen == 1 else 'ies'} carries {names} "
+            f"({what}), so the query cannot be answered from this file; "
+            + ("save the result with format=Entities" if source_format == "References"
+               else "run the query against EM, which filters on it itself"))
     return result
