@@ -7,7 +7,9 @@ TLS, authentication, permission, server or response errors; 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
+import os
 import sys
 import warnings
 from typing import Any
@@ -165,17 +167,51 @@ def _writer(args: argparse.Namespace, default_output: str | None) -> Any:
 
 def _run_offline(args: argparse.Namespace, text: str) -> int:
     import fel
+    from fel.client.errors import ConfigError, DecodeError
     from fel.client.offline import EXIT_UNANSWERED, load_saved, run_offline
 
     compiled = fel.compile_query(text, type=args.type, em_version=args.em_version)
-    page = load_saved(args.offline)
+    _warn_unknown_fields(args, compiled.type)
+    if args.page:  # as EM pages: the query's pageSize, else its default of 100
+        compiled = dataclasses.replace(compiled, page=args.page, page_size=compiled.page_size or 100)
+    try:
+        page = load_saved(args.offline)
+    except DecodeError as exc:  # a file that is no saved QueryResult is a usage error (2), not a server's (3)
+        raise ConfigError(f"--offline {args.offline}: {exc}") from None
     result = run_offline(page.entities, compiled, limit=args.limit, source_format=page.format)
     writer = _writer(args, None)
     writer.write(result.entities)
     writer.close()
     for note in result.notes:
         _note(note)
-    return EXIT_UNANSWERED if result.missing_fields else 0
+    if result.missing_fields:
+        return EXIT_UNANSWERED
+    pages = -(-result.matched // compiled.page_size) if compiled.page_size else 1
+    return _page_past_the_end(args, compiled, writer.count, pages)
+
+
+def _warn_unknown_fields(args: argparse.Namespace, type_name: str) -> None:
+    """Say which ``--fields`` entities of the type cannot carry (their columns stay empty)."""
+    if not args.fields:
+        return
+    from fel.client.output import unknown_columns
+
+    names = [f.strip() for f in args.fields.split(",") if f.strip()]
+    for name, close in unknown_columns(type_name, names):
+        hint = f" — did you mean {' or '.join(close)}?" if close else f" (fel schema {type_name} lists them)"
+        _note(f"warning: --fields: {name} is not a field of {type_name}; its column stays empty{hint}")
+
+
+def _page_past_the_end(args: argparse.Namespace, compiled: Any, shown: int, pages: int | None) -> int:
+    """0, or — when the page asked for (``--page N`` or ``page N``) lies past the last page
+    and nothing was shown — say so and return 2 (``--page``) or 1 (the query's ``page``)."""
+    asked = args.page or compiled.page
+    if not asked or shown or pages is None or asked <= max(pages, 1):
+        return 0
+    where = f"--page {asked}" if args.page else f"page {asked} of the query"
+    _error(f"{where} is past the end: the result has {pages} page{'s' if pages != 1 else ''}"
+           + (f" of {compiled.page_size}" if compiled.page_size else ""))
+    return 2 if args.page else 1
 
 
 def _run_live(args: argparse.Namespace, text: str) -> int:
@@ -196,6 +232,10 @@ def _run_live(args: argparse.Namespace, text: str) -> int:
     base = normalize_base(url)
     password_env = args.password_env or profile.password_env
     compiled = fel.compile_query(text, base=base, type=args.type, em_version=args.em_version)
+    _warn_unknown_fields(args, compiled.type)
+    ca_bundle = args.ca_bundle or profile.ca_bundle
+    if ca_bundle and not os.path.isfile(ca_bundle):
+        raise ConfigError(f"CA bundle {ca_bundle}: no such file (--ca-bundle or ca_bundle in the profile)")
     em_format = compiled.format or args.em_format or profile.format  # none named: the client asks for Entities
     timeout = profile.timeout or (5.0, 60.0)
     if args.timeout:
@@ -212,7 +252,7 @@ def _run_live(args: argparse.Namespace, text: str) -> int:
         client = Client(
             base, user, password,
             verify=not args.insecure and profile.verify,
-            ca_bundle=args.ca_bundle or profile.ca_bundle,
+            ca_bundle=ca_bundle,
             timeout=timeout, wire=args.wire or profile.wire or "xml", retries=retries, deadline=deadline,
             max_pages=DEFAULT_MAX_PAGES if args.max_pages is None else args.max_pages,
         )
@@ -245,7 +285,7 @@ def _run_live(args: argparse.Namespace, text: str) -> int:
     elif stream.more and not args.all and args.limit is None:
         total = f" of {stream.pages_count}" if stream.pages_count else ""
         _note(f"page {stream.last_page.page_num if stream.last_page else 1}{total}; more pages exist (--all fetches them)")
-    return 0
+    return _page_past_the_end(args, compiled, writer.count, stream.pages_count)
 
 
 def _url_of(text: str, type_: str | None) -> str | None:

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Sequence, TextIO
 
 from .entity import Entity, format_datetime, to_jsonable
 
-__all__ = ["value_for", "cell", "display_cell", "printable", "display_width", "clip", "pad", "EntityWriter",
+__all__ = ["value_for", "unknown_columns", "cell", "display_cell", "printable", "display_width", "clip", "pad", "EntityWriter",
            "make_writer", "default_columns"]
 
 _MISSING = object()
@@ -28,6 +28,29 @@ def value_for(entity: Entity, name: str, default: Any = None) -> Any:
     """The value of column ``name`` for ``entity``: an attribute, field, path or link value,
     or a filter field name found through the schema — exactly :meth:`Entity.get`."""
     return entity.get(name, default)
+
+
+def unknown_columns(type_name: str, names: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """The column names of ``names`` that entities of ``type_name`` cannot carry by the schema
+    — not a filter field, element path or attribute of the type — each with did-you-mean
+    suggestions. Link values (``link:…``) are not checked; nor is anything for a type whose
+    elements the schema does not list."""
+    from fel.schema import load_schema, suggest
+
+    qtype = load_schema().type(type_name)
+    if qtype is None or not qtype.entity_elements:
+        return []
+    attributes = {a.lower() for a in (*qtype.entity_attributes, "UID", "Name", "Type", "Href")}
+    known = {n.lower() for n in qtype.field_names} | attributes
+    known |= {p.lower() for p in qtype.entity_elements}
+    candidates = [*qtype.field_names, *(p for p in qtype.entity_elements if "/" not in p)]
+    out = []
+    for name in names:
+        low = name.lower()
+        if low.startswith("link:") or (low.startswith("@") and low[1:] in attributes) or low in known:
+            continue
+        out.append((name, suggest(name.lstrip("@"), candidates)))
+    return out
 
 
 def cell(value: Any) -> str:

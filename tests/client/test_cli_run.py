@@ -100,12 +100,14 @@ def test_offline_notes_entities_of_another_type(capsys, env):
 @pytest.mark.parametrize("body, words", [
     (b"<!DOCTYPE x [<!ENTITY a 'b'>]><QueryResult/>", "DOCTYPE"),
     (b"{\"Refs\": ", "malformed JSON"),
+    (b"garbage, not a saved result\n", "neither XML nor JSON"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00", "neither XML nor JSON"),
 ])
 def test_offline_bad_files(capsys, env, tmp_path, body, words):
     f = tmp_path / "saved"
     f.write_bytes(body)
     code, _, err = run(capsys, "run", "--offline", str(f), "Job")
-    assert code == 3 and words in err and "Traceback" not in err
+    assert code == 2 and words in err and "Traceback" not in err and str(f) in err  # usage, as docs/client.md says
 
 
 def test_offline_missing_file(capsys, env, tmp_path):
@@ -128,6 +130,10 @@ def test_errors_in_the_query_are_shown_and_nothing_is_sent(capsys, env, em):
     (["--url", "https://em:9398", "--user", "u", "--password-env", "FEL_NOT_SET", "Job"], "FEL_NOT_SET"),
     (["--profile", "nope", "Job"], "no profile 'nope'"),
     (["--url", "ftp://em", "--user", "u", "Job"], "not an http(s) URL"),
+    (["--url", "not a url", "--user", "u", "--password-env", "FEL_TEST_PW", "Job"], "not a valid host name"),
+    (["--url", "https://[:9398/api/", "--user", "u", "--password-env", "FEL_TEST_PW", "Job"], "Invalid IPv6"),
+    (["--url", "https://em:9398", "--user", "u", "--password-env", "FEL_TEST_PW", "--ca-bundle", "/nonexistent/ca.pem",
+      "Job"], "/nonexistent/ca.pem: no such file"),
 ])
 def test_configuration_problems_exit_2(capsys, env, argv, words):
     code, out, err = run(capsys, "run", *argv)
@@ -247,7 +253,7 @@ def test_no_secret_in_output_logs_errors_or_argv(env, em):
                                    text=True, env=bad, cwd=ROOT, timeout=120))
     finally:
         em.app.sessions.create = create
-    assert [p.returncode for p in runs] == [0, 0, 0, 3]
+    assert [p.returncode for p in runs] == [0, 0, 2, 3]  # --page 999 is past the end: a usage error
     assert "DEBUG" in runs[0].stderr or "fel.client" in runs[0].stderr  # logging really was on
     assert "GET " in runs[0].stderr and "/api/query?" in runs[0].stderr
     assert len(tokens) == 3
@@ -296,3 +302,71 @@ def test_progress_bar_only_on_a_terminal(env, em):
     assert child.exitstatus == 0
     piped = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=environ, cwd=ROOT, timeout=60)
     assert piped.returncode == 0 and "page " not in piped.stderr and len(piped.stdout.splitlines()) > 500
+
+
+# -- output and messages ---------------------------------------------------------------------
+def _jobs_xml(names: list[str]) -> bytes:
+    from xml.sax.saxutils import quoteattr
+
+    jobs = "".join(
+        f'<Job Href="https://em:9398/api/jobs/{i}" Type="Job" Name={quoteattr(n)} UID="urn:veeam:Job:{i:08d}-0000-0000-0000-000000000000">'
+        f"<JobType>Backup</JobType><Platform>VMware</Platform></Job>" for i, n in enumerate(names))
+    return ('<QueryResult xmlns="http://www.veeam.com/ent/v1.0"><Entities><Jobs>' + jobs
+            + "</Jobs></Entities></QueryResult>").encode("utf-8")
+
+
+def test_table_aligns_wide_characters_as_the_repl_does(capsys, env, tmp_path):
+    from fel.client.output import display_width
+
+    saved = tmp_path / "jobs.xml"
+    saved.write_bytes(_jobs_xml(["バックアップ 東京", "Backup Job 2", "Sauvegarde e\u0301te\u0301"]))
+    code, out, err = run(capsys, "run", "--offline", str(saved), "--fields", "Name,Platform", "Job")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[2].startswith("バックアップ 東京")
+    # every row's second column starts at the same terminal column
+    starts = {display_width(line[: line.index(word)]) for line, word in zip(lines, ["Platform", "--", "VMware", "VMware", "VMware"])
+              if word != "--"}
+    assert len(starts) == 1 and starts == {display_width("バックアップ 東京") + 2}
+
+
+def test_unknown_fields_are_named_with_did_you_mean(capsys, env):
+    code, out, err = run(capsys, "run", "--offline", SESSIONS_131, "--fields", "Nope,Name,Reslt,CreationTime",
+                         "BackupJobSession")
+    assert code == 0
+    assert "--fields: Nope is not a field of BackupJobSession" in err and "fel schema BackupJobSession" in err
+    assert "--fields: Reslt is not a field of BackupJobSession; its column stays empty — did you mean Result?" in err
+    assert "CreationTime" not in err and "Name is not" not in err
+    assert out.splitlines()[0].split() == ["Nope", "Name", "Reslt", "CreationTime"]
+    assert "2025-08-16 05:17:38" in out  # CreationTime found as CreationTimeUTC
+
+
+def test_known_fields_give_no_warning(capsys, env):
+    code, _, err = run(capsys, "run", "--offline", SESSIONS_131, "--fields",
+                       "@UID,JobName,creationtimeutc,link:Up:BackupServerReference@Name,BackupServerName",
+                       "BackupJobSession")
+    assert code == 0 and err == ""
+
+
+@pytest.mark.parametrize("argv, code, words", [
+    (["--page", "2", "BackupJobSession limit 1"], 0, None),
+    (["--page", "3", "BackupJobSession limit 1"], 2, "--page 3 is past the end: the result has 2 pages of 1"),
+    (["BackupJobSession limit 1 page 9"], 1, "page 9 of the query is past the end"),
+    (["--page", "2", "BackupJobSession"], 2, "--page 2 is past the end: the result has 1 page of 100"),
+])
+def test_offline_page_past_the_end_is_said(capsys, env, argv, code, words):
+    got, out, err = run(capsys, "run", "--offline", SESSIONS_131, "-o", "jsonl", *argv)
+    assert got == code, err
+    if words is None:
+        assert len(out.splitlines()) == 1 and err == ""
+    else:
+        assert out == "" and words in err
+
+
+def test_live_page_past_the_end_is_said(capsys, env, em):
+    code, out, err = run(capsys, *live(em, "--page", "99999", "-o", "jsonl", "BackupJobSession limit 3"))
+    assert code == 2 and out == "" and "--page 99999 is past the end" in err and "pages of 3" in err
+    code, out, err = run(capsys, *live(em, "-o", "jsonl", "BackupJobSession limit 3 page 99999"))
+    assert code == 1 and out == "" and "page 99999 of the query is past the end" in err
+    code, out, err = run(capsys, *live(em, "--page", "2", "-o", "jsonl", "BackupJobSession limit 3"))
+    assert code == 0 and len(out.splitlines()) == 3
