@@ -14,7 +14,9 @@ def configure(parser) -> None:
 def _field_dict(f) -> dict:
     return {"name": f.name, "doc_type": f.doc_type, "kind": f.kind.value, "enum": list(f.enum),
             "description": f.description, "since": f.since, "undocumented": f.undocumented,
-            "element": f.element, "urn_types": list(f.urn_types), "ordered": f.ordered}
+            "element": f.element, "urn_types": list(f.urn_types), "ordered": f.ordered,
+            "sort_only": f.sort_only, "filter_since": f.filter_since, "enum_since": dict(f.enum_since),
+            "enum_spellings": dict(f.enum_spellings)}
 
 
 def run(args) -> int:
@@ -54,8 +56,13 @@ def run(args) -> int:
     for f in qtype.fields:
         extra = ""
         if f.enum:
-            extra = "  " + " | ".join(f.enum)
+            since = dict(f.enum_since)
+            extra = "  " + " | ".join(v + (f" ({since[v]}+)" if v in since else "") for v in f.enum)
         if f.undocumented:
             extra += "  (undocumented)"
+        if f.sort_only:
+            extra += "  (sort only)"
+        elif f.filter_since:
+            extra += f"  (filter from {f.filter_since}; sort only before)"
         print(f"  {f.name:<{width}}  {f.kind.value:<9} {f.doc_type:<10}{extra}")
     return 0

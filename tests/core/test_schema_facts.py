@@ -62,3 +62,16 @@ def test_compiled_forms():
         fel.compile_query('Task where TaskUid == "task-1"')
     assert fel.compile_query("ExternalRepository order by Name limit 15").url().startswith(
         "https://localhost:9398/api/query?type=ExternalRepository&sortAsc=Name&pageSize=15")
+
+
+def test_fel_schema_shows_the_facts(capsys):
+    assert cli_main(["schema", "Task"]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:]}
+    assert lines["TaskUid"].endswith("(sort only)") and "(filter from 11; sort only before)" in lines["State"]
+    assert "OperationFinished (10+)" in lines["State"]
+    assert cli_main(["schema", "--format", "json", "Job"]) == 0
+    import json
+    fields = {f["name"]: f for f in json.loads(capsys.readouterr().out)["fields"]}
+    assert fields["Platform"]["enum_spellings"] == {"Hyperv": "HyperV"}
+    assert fields["JobType"]["enum_since"] == {"ImmediateBackupCopy": "10"}
+    assert fields["Name"]["sort_only"] is False and fields["Name"]["filter_since"] is None
