@@ -202,7 +202,7 @@ def _session(b: Builder, plan: JobPlan, start: datetime, *, retry: bool, fixed: 
     if type_name == "ReplicaJobSession":
         fields["JobType"] = "Replica"
     return b.make(type_name, fields, id=sid, extras={"Progress": progress},
-                  links=[b.up(plan.server), b.up(plan.job, "JobReference")])
+                  links=[b.up(plan.server), b.up(plan.job)])  # JobReference, AgentBackupJobReference …
 
 
 #: Sessions pinned at the dates of Veeam's doc examples (13.1 QueryResult example and the
