@@ -97,7 +97,9 @@ def run_fleet(args: argparse.Namespace, text: str) -> int:
     if insecure:
         _note(f"warning: TLS certificates are not verified for {_names(insecure)}")
     fleet = Fleet(servers, parallel=args.parallel or DEFAULT_PARALLEL)
-    writer = make_fleet_writer(sys.stdout, args.output or "table", args.fields, links=args.links)
+    outputs = {p.output for p in profiles}  # the profiles' own default, when they agree
+    default_output = outputs.pop() if len(outputs) == 1 else None
+    writer = make_fleet_writer(sys.stdout, args.output or default_output or "table", args.fields, links=args.links)
     progress = _FleetProgress(len(servers), enabled=not args.no_progress and sys.stderr.isatty())
     result = fleet.query(compiled, all=args.all, limit=args.limit, page=args.page,
                          format=None if compiled.format else args.em_format, merge_sort=args.merge_sort)
