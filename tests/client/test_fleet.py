@@ -430,3 +430,42 @@ def test_cli_progress_on_a_terminal_goes_to_stderr_only(cli, monkeypatch, capsys
     assert code == 3 and "servers" not in out
     shown = fake.getvalue()
     assert "servers 4/4 done, 1 failed · 6 rows" in shown and "zz-dead: connection refused" in shown
+
+
+# -- properties of the engine (stand-in jobs, no network) ----------------------------------------
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_pages_of_numbers = st.lists(st.lists(st.integers(-50, 50), max_size=6), max_size=5)
+
+
+def _number_job(name, pages):
+    from fel.client.entity import Entity
+
+    def job(emit):
+        done = 0
+        for page in pages:
+            if not emit([Entity({"Name": f"{name}-{v}"}, {"Value": v}) for v in page]):
+                break
+            done += len(page)
+        return ServerResult(name, rows=done, pages=len(pages))
+    return job
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), _pages_of_numbers, min_size=1),
+       st.integers(1, 4), st.booleans())
+def test_fanout_keeps_every_row_and_merges_sorted_streams(servers, parallel, descending):
+    expected = Counter((name, v) for name, pages in servers.items() for page in pages for v in page)
+    plain = FleetResult([(n, _number_job(n, p)) for n, p in servers.items()], parallel=parallel)
+    got = [(r.profile, r.get("Value")) for r in plain]
+    assert Counter(got) == expected and set(plain.servers) == set(servers) and plain.ok
+    for name in servers:  # arrival order keeps each server's own order
+        assert [v for p, v in got if p == name] == [v for page in servers[name] for v in page]
+    ordered = {n: [sorted(page, reverse=descending) for page in [sorted((v for pg in p for v in pg),
+                                                                         reverse=descending)]]
+               for n, p in servers.items()}
+    merged = FleetResult([(n, _number_job(n, p)) for n, p in ordered.items()], parallel=parallel,
+                         merge_key=lambda e: e.get("Value"), merge_reverse=descending)
+    values = [(r.profile, r.get("Value")) for r in merged]
+    assert Counter(values) == expected
+    assert [v for _, v in values] == sorted((v for _, v in values), reverse=descending)
