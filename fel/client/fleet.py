@@ -120,7 +120,8 @@ def merge_key(compiled: Any) -> tuple[Callable[[Any], Any], bool]:
 class Fleet:
     """Several Enterprise Managers queried as one. ``keep_sessions``: keep each server's
     session between queries (the REPL does); otherwise every query logs on and, when the
-    server is done, logs out. ``client_factory(server) -> Client`` replaces how clients are made."""
+    server is done, logs out. ``client_factory(server) -> Client`` replaces how clients are made.
+    Kept sessions are reused by the next query, so run one query of a fleet at a time."""
 
     def __init__(self, servers: Iterable[Server], *, parallel: int = DEFAULT_PARALLEL, keep_sessions: bool = False,
                  client_factory: Callable[[Server], Any] | None = None) -> None:
