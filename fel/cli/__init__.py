@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schema": ("fel.cli.schema", "list query types, or one type's fields"),
     "explain": ("fel.cli.explain", "show the syntax tree, canonical filter and URL of a query"),
     "run": ("fel.cli.run", "run a query against Enterprise Manager and print the entities"),
+    "lookup": ("fel.cli.lookup", "find a VM, host or other object by name with EM's lookup service"),
     "repl": ("fel.cli.repl", "interactive shell with autocomplete (--demo: embedded emulator)"),
     "serve": ("fel.cli.serve", "run the local Enterprise Manager emulator"),
     "lint": ("fel.cli.lint", "find mistakes in stored queries (files, directories or -)"),

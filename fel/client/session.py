@@ -321,6 +321,16 @@ class Client:
                             follow_links=self.follow_links, on_page=on_page, warn=warn,
                             max_pages=self.max_pages if max_pages is None else max_pages)
 
+    def lookup(self, *, host: str, name: str, type: str) -> list[Any]:
+        """The objects named ``name`` (``*``, ``?`` wildcards) of ``type`` (``Vm``, ``Host`` …) under
+        the hierarchy root ``host`` (its UID): ``GET /api/lookup``, a list of
+        :class:`fel.client.lookup.HierarchyItem`. The parameters are checked first
+        (:class:`~fel.client.lookup.InvalidLookup`, with a did-you-mean for the type)."""
+        from .lookup import decode_items, lookup_href
+
+        reply = self.request("GET", lookup_href(host, name, type))
+        return decode_items(reply.body, reply.content_type)
+
     # -- errors ----------------------------------------------------------------------------
     def _error(self, reply: Reply, cls: type[ApiError] | None = None, message: str | None = None,
                hint: str | None = None) -> ApiError:

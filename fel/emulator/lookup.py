@@ -33,6 +33,9 @@ LOOKUP_TYPES: dict[str, tuple[str, ...]] = {
     "HyperV": ("Vm", "Host", "Cluster", "Scvmm", "HostGroup", "VmGroup"),
 }
 _ALL_TYPES = sorted({t for types in LOOKUP_TYPES.values() for t in types})
+#: Words people use for a type, for the did-you-mean.
+TYPE_ALIASES = {"virtualmachine": "Vm", "machine": "Vm", "vcenter": "Vc", "esx": "Host", "esxi": "Host",
+                "hypervisor": "Host", "server": "Host", "pool": "ResourcePool", "vdc": "OrgVdc", "org": "Organization"}
 _PLATFORM = {"VC": "VMware", "ESXi": "VMware", "HvServer": "HyperV", "VcdSystem": "vCloud"}
 _JOB_PLATFORM = {"VMware": "VMware", "HyperV": "HyperV", "vCloud": "vCloud"}
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -134,7 +137,8 @@ def canonical_type(value: str) -> str:
     for t in _ALL_TYPES:
         if t.lower() == value.strip().lower():
             return t
-    near = suggest(value, _ALL_TYPES)
+    alias = TYPE_ALIASES.get(value.strip().lower().rstrip("s"))
+    near = [alias] if alias else suggest(value, _ALL_TYPES)
     hint = f"; did you mean {' or '.join(near)}?" if near else f"; types: {', '.join(_ALL_TYPES)}"
     raise LookupProblem(400, f"unknown lookup type '{value}'{hint}")
 
