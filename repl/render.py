@@ -40,7 +40,7 @@ class Column:
 
 
 def _pick(qtype) -> list[Any]:
-    fields = [f for f in qtype.fields if f.element and f.kind.value not in ("uid", "reference")]
+    fields = [f for f in qtype.fields if f.element and not f.sort_only and f.kind.value not in ("uid", "reference")]
     chosen: list[Any] = []
 
     def take(cands: Iterable[Any], n: int) -> None:
@@ -75,8 +75,9 @@ def default_columns(qtype, *, reference: bool = False, limit: int = 7) -> list[C
 
 
 def all_columns(qtype) -> list[Column]:
-    """Every filter field of ``qtype`` that entities carry."""
-    return [Column(f.name, f.element, f.kind.value) for f in qtype.fields if f.element]
+    """Every filter field of ``qtype`` that entities carry (sort-only names such as Task's
+    ``TaskUid``, which read another field's element, are left out)."""
+    return [Column(f.name, f.element, f.kind.value) for f in qtype.fields if f.element and not f.sort_only]
 
 
 def columns_named(qtype, names: Sequence[str]) -> tuple[list[Column], list[str]]:
