@@ -1,6 +1,6 @@
 """Backslash commands: ``\\help``, ``\\types``, ``\\d``, ``\\x``, ``\\format``, ``\\o``,
 ``\\timing``, ``\\pager``, ``\\cols``, ``\\url``, ``\\explain``, ``\\next``, ``\\prev``,
-``\\all``, ``\\connect``, ``\\q``.
+``\\all``, ``\\connect``, ``\\lookup``, ``\\q``.
 
 Each handler takes the :class:`fel.repl.app.Shell` and the argument text, and returns False
 to end the session. :data:`COMMAND_SPECS` also drives completion (``args`` says what the
@@ -37,6 +37,7 @@ _SPECS = [
     CommandSpec("\\next", "\\next", "next page of the last query"),
     CommandSpec("\\prev", "\\prev", "previous page of the last query"),
     CommandSpec("\\all", "\\all", "every page of the last query (with a progress bar)"),
+    CommandSpec("\\lookup", "\\lookup HOST NAME [TYPE]", "find an object by name under a HierarchyRoot (TYPE: Vm …)"),
     CommandSpec("\\connect", "\\connect [PROFILE | URL USER]", "connect to Enterprise Manager (password prompted)", "connect"),
     CommandSpec("\\q", "\\q", "quit (also Ctrl-D)"),
 ]
@@ -249,6 +250,42 @@ def _connect(shell, arg: str) -> None:
     shell.connect_command(arg.strip())
 
 
+def _lookup(shell, arg: str) -> None:
+    """``\\lookup HOST NAME [TYPE]``: EM's lookup service (checked first, like a query)."""
+    import shlex
+
+    from fel.client.errors import ClientError
+    from fel.client.lookup import InvalidLookup, check_lookup, format_table
+
+    try:
+        words = shlex.split(arg, posix=True)
+    except ValueError as exc:
+        shell.error(f"\\lookup: {exc}")
+        return
+    if len(words) not in (2, 3):
+        shell.error("\\lookup: usage: \\lookup HOST NAME [TYPE] — HOST a HierarchyRoot UID"
+                    " (query HierarchyRoot lists them), NAME with * and ? wildcards, TYPE Vm by default")
+        return
+    host, name, kind = words[0], words[1], (words[2] if len(words) == 3 else "Vm")
+    try:
+        check_lookup(host, name, kind)
+        conn = shell.wait_connected()
+        if conn is None:
+            shell.error("not connected — use \\connect, or start with `fel repl --demo`")
+            return
+        items = conn.client.lookup(host=host, name=name, type=kind)
+    except InvalidLookup as exc:
+        shell.error(f"\\{exc}")
+        return
+    except ClientError as exc:
+        shell.error(f"\\lookup: {exc}")
+        return
+    if items:
+        shell.show(format_table(items))
+    else:
+        shell.info(f"no {kind} named {name!r} under {host}")
+
+
 def _quit(shell, arg: str) -> bool:
     return False
 
@@ -256,7 +293,7 @@ def _quit(shell, arg: str) -> bool:
 HANDLERS: dict[str, Callable[[Any, str], Any]] = {
     "\\help": _help, "\\types": _types, "\\d": _describe, "\\x": _expanded, "\\format": _format,
     "\\cols": _cols, "\\o": _output, "\\url": _url, "\\explain": _explain, "\\next": _next,
-    "\\prev": _prev, "\\all": _all, "\\connect": _connect, "\\q": _quit,
+    "\\prev": _prev, "\\all": _all, "\\connect": _connect, "\\lookup": _lookup, "\\q": _quit,
     "\\timing": lambda shell, arg: _on_off(shell, arg, "timing", "timing"),
     "\\pager": lambda shell, arg: _on_off(shell, arg, "pager", "pager"),
 }

@@ -64,7 +64,7 @@ def _vms(ds: Dataset, server: Entity | None, platform: str) -> list[str]:
     names: dict[str, None] = {}
     for obj in ds.entities("ObjectInJob"):
         job = obj.parent("Job")
-        if job is not None and job.parent("BackupServer") is server and job.fields.get("Platform") == platform:
+        if job is not None and job.fields.get("Platform") == platform and (server is None or job.parent("BackupServer") is server):
             names.setdefault(obj.fields["Name"], None)
     return list(names)
 
@@ -107,7 +107,7 @@ def _inventory_cached(ds: Dataset, root_id: str) -> tuple[HierarchyItem, ...]:
         add("Organization", "organization02", f"urn:vcloud:org:{uuid.uuid5(ns, 'org')}")
         add("OrgVdc", "organization02-vdc", f"urn:vcloud:vdc:{uuid.uuid5(ns, 'vdc')}")
         add("Vapp", "vApp002", f"urn:vcloud:vapp:{uuid.uuid5(ns, 'vapp')}")
-        for vm in _vms(ds, server, "vCloud") or ["vApp002-web"]:
+        for vm in _vms(ds, None, "vCloud") or ["vApp002-web"]:  # the one vCloud Director: every vCloud job
             add("Vm", vm, f"urn:vcloud:vm:{uuid.uuid5(ns, 'vm:' + vm)}")
     return tuple(items)
 
