@@ -37,7 +37,7 @@ _SPECS = [
     CommandSpec("\\next", "\\next", "next page of the last query"),
     CommandSpec("\\prev", "\\prev", "previous page of the last query"),
     CommandSpec("\\all", "\\all", "every page of the last query (with a progress bar)"),
-    CommandSpec("\\lookup", "\\lookup HOST NAME [TYPE]", "find an object by name under a HierarchyRoot (TYPE: Vm …)"),
+    CommandSpec("\\lookup", "\\lookup HOST NAME [TYPE]", "find an object by name under a HierarchyRoot (TYPE: Vm by default)"),
     CommandSpec("\\connect", "\\connect [PROFILE | URL USER]", "connect to Enterprise Manager (password prompted)", "connect"),
     CommandSpec("\\q", "\\q", "quit (also Ctrl-D)"),
 ]
