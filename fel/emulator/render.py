@@ -170,8 +170,15 @@ def _esc(text: str) -> str:
     return _clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+#: In an attribute value an XML parser turns a raw tab, newline or carriage return into a
+#: space (attribute-value normalisation): write them as character references so XML gives
+#: the same names as JSON.
+_ATTR_WS = str.maketrans({"\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
+
+
 def _esc_attr(text: str) -> str:
-    return _esc(text).replace('"', "&quot;")
+    out = _esc(text).replace('"', "&quot;")
+    return out.translate(_ATTR_WS) if ("\t" in out or "\n" in out or "\r" in out) else out
 
 
 def _xml(node: Node, out: list[str]) -> None:

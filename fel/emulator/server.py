@@ -1,8 +1,18 @@
 """The emulator over HTTP(S): ``Emulator`` (in-process, for tests and ``fel repl --demo``).
 
 Built on the standard library's ``ThreadingHTTPServer`` (HTTP/1.1 with keep-alive, one thread
-per connection). Loopback by default; ``tls=True`` serves HTTPS with a self-signed certificate
-made at start-up (the TLS handshake runs in the connection's thread)::
+per open connection), bounded so that a flood of idle connections cannot starve real clients:
+
+* at most ``max_connections`` connections are served at once (default 128), so at most that
+  many handler threads exist;
+* a connection that sends nothing for ``idle_timeout`` seconds (default 30) is closed;
+* when every slot is taken and another client connects, the connection idle the longest (one
+  waiting for a request, or still sending its request head — never one being answered) is
+  closed to make room, as HTTP allows for idle keep-alive connections;
+* a ``Content-Length`` that is not a decimal number of ASCII digits is answered 400.
+
+Loopback by default; ``tls=True`` serves HTTPS with a self-signed certificate made at start-up
+(the TLS handshake runs in the connection's thread and counts as idle time)::
 
     with Emulator(seed=1) as em:
         requests.post(em.url + "sessionMngr/?v=latest", auth=em.credentials)
@@ -12,6 +22,7 @@ from __future__ import annotations
 import socket
 import ssl
 import threading
+import time
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -21,9 +32,23 @@ from .dataset import Dataset
 from .faults import Faults
 from .tls import SelfSigned, make_self_signed, server_context
 
-__all__ = ["Emulator"]
+__all__ = ["Emulator", "MAX_CONNECTIONS", "IDLE_TIMEOUT"]
 
 _MAX_BODY = 1 << 20
+#: Defaults of the connection bounds (see the module docstring).
+MAX_CONNECTIONS = 128
+IDLE_TIMEOUT = 30.0
+
+
+class _Conn:
+    """One open connection: its socket (the TLS one once wrapped), last activity, busy flag."""
+
+    __slots__ = ("sock", "since", "busy")
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.since = time.monotonic()
+        self.busy = False
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -34,9 +59,30 @@ class _Handler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return "Microsoft-HTTPAPI/2.0"  # what EM's HTTP.sys answers with
 
+    def setup(self) -> None:
+        self.timeout = self.server.idle_timeout  # StreamRequestHandler applies it to the socket
+        super().setup()
+
     def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
+        state = self.server.connection_state(self.connection)
+        if state is not None:
+            state.busy = True
+        try:
+            self._answer()
+        finally:
+            if state is not None:
+                state.busy = False
+                state.since = time.monotonic()
+
+    def _answer(self) -> None:
+        raw_length = (self.headers.get("Content-Length") or "0").strip()
+        if not (raw_length.isascii() and raw_length.isdigit()):
+            self.close_connection = True
+            self.send_error(400, "Bad Request: Content-Length must be a decimal number of bytes")
+            return
+        length = int(raw_length)
         if length > _MAX_BODY:
+            self.close_connection = True
             self.send_error(413)
             return
         body = self.rfile.read(length) if length else b""
@@ -72,25 +118,95 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
-    request_queue_size = 128
+    request_queue_size = 1024  # a burst of connects waits in the kernel, not in SYN retransmits
 
-    def __init__(self, address, app: EmulatorApp, tls: ssl.SSLContext | None, access_log) -> None:
+    def __init__(self, address, app: EmulatorApp, tls: ssl.SSLContext | None, access_log,
+                 max_connections: int = MAX_CONNECTIONS, idle_timeout: float = IDLE_TIMEOUT) -> None:
         self.app = app
         self.tls = tls
         self.access_log = access_log
         self.scheme = "https" if tls else "http"
+        self.max_connections = max_connections
+        self.idle_timeout = idle_timeout
+        self._slots = threading.BoundedSemaphore(max_connections)
+        self._conns: dict[int, _Conn] = {}  # id(accepted socket) -> state
+        self._conns_lock = threading.Lock()
+        #: connections closed to make room for new ones (for tests and statistics).
+        self.evicted = 0
         super().__init__(address, _Handler)
         host, port = self.server_address[:2]
         self.host_port = f"[{host}]:{port}" if ":" in str(host) else f"{host}:{port}"
 
+    # -- bounded connections ---------------------------------------------------------------
+    def process_request(self, request, client_address) -> None:
+        """Take a slot (making room by closing the longest-idle connection) and serve the
+        connection in its own thread; the accept loop waits while every slot is answering."""
+        while not self._slots.acquire(blocking=False):
+            self._evict_one()
+            if self._slots.acquire(timeout=0.05):
+                break
+            if getattr(self, "_BaseServer__shutdown_request", False):
+                self.shutdown_request(request)
+                return
+        with self._conns_lock:
+            self._conns[id(request)] = _Conn(request)
+        try:
+            thread = threading.Thread(target=self.process_request_thread, args=(request, client_address),
+                                      daemon=True)
+            thread.start()
+        except RuntimeError:  # no thread to be had: refuse this one, keep serving
+            self._release(request)
+            self.shutdown_request(request)
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._release(request)
+
+    def _release(self, request) -> None:
+        with self._conns_lock:
+            self._conns.pop(id(request), None)
+        self._slots.release()
+
+    def _evict_one(self) -> None:
+        with self._conns_lock:
+            idle = [c for c in self._conns.values() if not c.busy]
+            victim = min(idle, key=lambda c: c.since) if idle else None
+            if victim is not None:
+                victim.busy = True  # chosen once
+                self.evicted += 1
+        if victim is not None:
+            try:
+                socket.socket.shutdown(victim.sock, socket.SHUT_RDWR)  # the handler's read returns at once
+            except (OSError, ValueError, TypeError):
+                pass
+
+    def connection_state(self, sock) -> _Conn | None:
+        with self._conns_lock:
+            for state in self._conns.values():
+                if state.sock is sock:
+                    return state
+        return None
+
+    @property
+    def open_connections(self) -> int:
+        with self._conns_lock:
+            return len(self._conns)
+
     def finish_request(self, request, client_address) -> None:
         if self.tls is not None:
+            key = id(request)
             try:
-                request.settimeout(10)
+                request.settimeout(min(10.0, self.idle_timeout))
                 request = self.tls.wrap_socket(request, server_side=True)
                 request.settimeout(None)
             except (ssl.SSLError, OSError):
                 return
+            with self._conns_lock:
+                state = self._conns.get(key)
+                if state is not None:
+                    state.sock = request
         super().finish_request(request, client_address)
 
     def handle_error(self, request, client_address) -> None:
@@ -101,6 +217,8 @@ class Emulator:
     """An emulated Enterprise Manager on a local port.
 
     ``port=0`` picks a free port. ``users`` maps user names to passwords (default demo/demo).
+    ``max_connections`` and ``idle_timeout`` bound the connections served at once and how
+    long one may sit idle (see the module docstring).
     Other keyword arguments are :class:`Settings` fields (``json_case``, ``link_style``,
     ``session_idle`` …). The dataset is built lazily, so ``start()`` returns at once.
     """
@@ -108,7 +226,12 @@ class Emulator:
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, seed: int = 1, scale: float = 1.0,
                  now: datetime | None = None, users: dict[str, str] | None = None, tls: bool = False,
                  latency_ms: float = 0.0, error_rate: float = 0.0, access_log=None,
-                 dataset: Dataset | None = None, **settings: Any) -> None:
+                 dataset: Dataset | None = None, max_connections: int = MAX_CONNECTIONS,
+                 idle_timeout: float = IDLE_TIMEOUT, **settings: Any) -> None:
+        if max_connections < 1 or not idle_timeout > 0:
+            raise ValueError("max_connections must be at least 1 and idle_timeout positive")
+        self.max_connections = max_connections
+        self.idle_timeout = idle_timeout
         if users is not None:
             settings["users"] = dict(users)
         self.settings = Settings(**settings)
@@ -133,7 +256,8 @@ class Emulator:
             ctx = server_context(self.certificate)
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         server_cls = type("_BoundServer", (_Server,), {"address_family": family})
-        self._server = server_cls((self.host, self.port), self.app, ctx, self.access_log)
+        self._server = server_cls((self.host, self.port), self.app, ctx, self.access_log,
+                                  self.max_connections, self.idle_timeout)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.2},
                                         name=f"fel-emulator:{self.port}", daemon=True)

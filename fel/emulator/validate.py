@@ -39,7 +39,7 @@ class QueryProblem(Exception):
 
 def _positive(name: str, text: str, minimum: int) -> int:
     t = text.strip()
-    if not t.isdigit() or int(t) < minimum:
+    if not (t.isascii() and t.isdigit()) or int(t) < minimum:  # EM's numbers are ASCII digits ("٥" is not 5)
         raise QueryProblem(f"{name} must be a whole number from {minimum}, not '{text}'")
     return int(t)
 

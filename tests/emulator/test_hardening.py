@@ -1,0 +1,155 @@
+"""Issue #14, the emulator's side: a flood of idle connections, bad Content-Length values,
+non-ASCII digits and whitespace in attribute values. Loopback only; every socket is closed
+by the end of its test; assertions are on outcomes, never on how long something took."""
+from __future__ import annotations
+
+import socket
+import threading
+
+import pytest
+import requests
+from lxml import etree
+
+from emkit import NOW, SEED, logon, q, xml
+from fel.emulator import Emulator
+from fel.emulator.app import EmulatorApp
+from fel.emulator.render import Node, to_xml
+
+TIMEOUT = 30  # generous: a loaded CI machine must not fail these
+
+
+def _connect(port: int) -> socket.socket:
+    s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+    return s
+
+
+def _raw(port: int, request: bytes) -> bytes:
+    """Send ``request`` on a fresh connection and read until the server closes it or a
+    complete response head and Content-Length body have arrived."""
+    with _connect(port) as s:
+        s.sendall(request)
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                return data
+            data += chunk
+            head, sep, body = data.partition(b"\r\n\r\n")
+            if sep:
+                length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")[1:]
+                               if line.lower().startswith(b"content-length:")), None)
+                if length is not None and len(body) >= length:
+                    return data
+
+
+# -- a flood of idle connections ----------------------------------------------------------------
+def test_an_ordinary_query_answers_while_hundreds_of_idle_connections_are_open():
+    with Emulator(seed=SEED, now=NOW, max_connections=16) as em:
+        idle: list[socket.socket] = []
+        try:
+            for _ in range(300):
+                idle.append(_connect(em.port))
+            # half of them have started a request head and stalled (slowloris)
+            for s in idle[::2]:
+                s.sendall(b"GET /api/ HTTP/1.1\r\nHost: x\r\n")
+            session = logon(em.url, timeout=TIMEOUT)
+            r = session.get(em.url + "query?type=Job&format=Entities&pageSize=2", timeout=TIMEOUT)
+            assert r.status_code == 200 and len(xml(r.content).find(q("Entities"))[0]) == 2
+            server = em._server
+            assert server is not None
+            assert server.open_connections <= 16  # so at most 16 handler threads
+            assert server.evicted >= 300 - 16
+            handlers = [t for t in threading.enumerate() if "process_request_thread" in t.name]
+            assert len(handlers) <= 16 + 2  # a thread or two may be finishing
+        finally:
+            for s in idle:
+                s.close()
+
+
+def test_an_idle_connection_is_closed_after_the_idle_timeout():
+    with Emulator(seed=SEED, now=NOW, idle_timeout=0.3) as em:
+        with _connect(em.port) as s:
+            assert s.recv(1) == b""  # closed by the server (the socket timeout is 30 s)
+        with _connect(em.port) as s:  # also when the request head stalls half-way
+            s.sendall(b"GET /api/ HTTP/1.1\r\n")
+            data = s.recv(65536)
+            while data and not data.endswith(b"\r\n\r\n") and s.recv(65536):
+                pass
+        # the server still answers
+        assert requests.get(em.url, timeout=TIMEOUT).status_code == 200
+
+
+def test_a_connection_being_answered_is_never_evicted():
+    """Many requests over few slots, each on keep-alive sessions, while new connections
+    keep arriving: every request gets its full answer."""
+    with Emulator(seed=SEED, now=NOW, max_connections=2) as em:
+        errors: list[BaseException] = []
+
+        def worker() -> None:
+            try:
+                s = logon(em.url, timeout=TIMEOUT)
+                for i in range(5):
+                    r = s.get(em.url + f"query?type=BackupJobSession&format=Entities&pageSize=20&page={i + 1}",
+                              timeout=TIMEOUT)
+                    assert r.status_code == 200
+                    xml(r.content)  # complete and well-formed
+            except requests.ConnectionError:
+                pass  # a keep-alive connection closed while idle: allowed, and urllib3 may not retry
+            except BaseException as exc:  # noqa: BLE001
+                errors.append(exc)
+
+        threads = [threading.Thread(target=worker) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(TIMEOUT)
+        assert not errors
+
+
+@pytest.mark.parametrize("bad", [-1, 0, 5000])
+def test_emulator_bounds_are_checked(bad):
+    if bad == 5000:
+        Emulator(max_connections=bad)  # fine
+        return
+    with pytest.raises(ValueError):
+        Emulator(max_connections=bad)
+
+
+# -- Content-Length ------------------------------------------------------------------------------
+@pytest.mark.parametrize("value", ["abc", "-1", "1e3", "0x10", "\u0665", "+5", ""])
+def test_a_content_length_that_is_not_ascii_digits_is_a_400(value):
+    with Emulator(seed=SEED, now=NOW) as em:
+        raw = f"POST /api/sessionMngr/?v=latest HTTP/1.1\r\nHost: x\r\nContent-Length: {value}\r\n\r\n"
+        answer = _raw(em.port, raw.encode("utf-8"))
+        if value == "":
+            assert answer.startswith(b"HTTP/1.1 401")  # an empty value reads as no body
+        else:
+            assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
+            assert b"Content-Length" in answer
+        assert requests.get(em.url, timeout=TIMEOUT).status_code == 200  # and it goes on serving
+
+
+# -- EM's numbers are ASCII digits ------------------------------------------------------------
+@pytest.mark.parametrize("params", ["pageSize=%D9%A5", "page=%D9%A1&pageSize=2", "pageSize=%EF%BC%95",
+                                    "pageSize=%E0%A5%AB"])
+def test_non_ascii_digits_in_paging_are_refused(params):
+    app = EmulatorApp()
+    r = app.handle("POST", "/api/sessionMngr/?v=latest", {"Authorization": "Basic ZGVtbzpkZW1v"})
+    token = dict(r.headers)["X-RestSvcSessionId"]
+    r = app.handle("GET", f"/api/query?type=Job&{params}", {"X-RestSvcSessionId": token})
+    assert r.status == 400, r.body[:300]
+    ok = app.handle("GET", "/api/query?type=Job&pageSize=5&page=1", {"X-RestSvcSessionId": token})
+    assert ok.status == 200
+
+
+# -- whitespace in attribute values -----------------------------------------------------------
+@pytest.mark.parametrize("name", ["a\tb", "line1\nline2", "cr\rhere", "crlf\r\nend", " lead and trail ",
+                                  "all\t\n\r", "quote\" amp& lt<"])
+def test_attribute_values_keep_tabs_and_line_breaks(name):
+    """An XML parser turns raw tab/CR/LF in an attribute into spaces: the XML wire must write
+    them as character references so its names equal the JSON wire's."""
+    text = to_xml(Node("Job", [("Type", "Job"), ("Name", name)], None, None, [("Alias", None, "http://x/", name)]),
+                  declaration=False)
+    el = etree.fromstring(text.encode("utf-8"))
+    assert el.get("Name") == name
+    assert el.find("Links")[0].get("Name") == name
