@@ -25,11 +25,11 @@ __all__ = ["Settings", "LastQuery", "Shell", "Connection", "with_repl_defaults"]
 
 def with_repl_defaults(compiled: Any) -> Any:
     """``compiled`` as the REPL sends it: full entities when the query names no format, by the
-    client's one rule (:func:`fel.client.session.with_default_format`, as ``fel run`` and
+    client's one rule (:func:`fel.client.formats.with_default_format`, as ``fel run`` and
     ``Client.query``), so ``\\url`` shows what is sent. ``format References`` gets references."""
     if compiled is None:
         return None
-    from fel.client.session import with_default_format
+    from fel.client.formats import with_default_format
 
     return with_default_format(compiled)
 

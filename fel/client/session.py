@@ -31,6 +31,7 @@ from .errors import (
     ApiError, AuthFailed, ClientError, ConfigError, DecodeError, Forbidden, QueryRejected, WrongService,
     register_credentials, register_secret,
 )
+from .formats import DEFAULT_FORMAT, with_default_format
 from .paging import DEFAULT_MAX_PAGES, ResultStream, rebase
 from .transport import DEFAULT_DEADLINE, Reply, Transport, TransportPolicy, port_hint
 
@@ -43,26 +44,6 @@ _ACCEPT = {"xml": "application/xml", "json": "application/json"}
 PasswordSource = Union[str, Callable[[], str], None]
 #: Re-logons for one request whose fresh sessions expired while its retries waited.
 MAX_RELOGONS = 3
-
-#: The format the client asks for when a query names none. EM's own default, References,
-#: carries only Name, UID and Type; ``fel run``, the REPL and :meth:`Client.query` all ask
-#: for Entities instead (``format References`` in the text, or ``format=``, gets references).
-DEFAULT_FORMAT = "Entities"
-
-
-def with_default_format(compiled: Any, format: str | None = None) -> Any:
-    """``compiled`` (a :class:`fel.CompiledQuery`) as the client sends it: ``format`` when given
-    (``entities``/``references``, any case), else the query's own format, else
-    :data:`DEFAULT_FORMAT`. The compiler itself emits only what the text says."""
-    if format is not None:
-        canonical = {"entities": "Entities", "references": "References"}.get(format.lower())
-        if canonical is None:
-            raise ConfigError(f"format must be Entities or References, not {format!r}")
-    else:
-        canonical = compiled.format or DEFAULT_FORMAT
-    if canonical == compiled.format:
-        return compiled
-    return dataclasses.replace(compiled, format=canonical)
 
 
 def normalize_base(url: str) -> str:

@@ -112,3 +112,20 @@ def test_the_repl_and_fel_run_measure_cells_with_one_function():
     assert output.display_width("e\u0301") == 1  # a combining accent takes no column
     assert output.pad("東京", 6) == "東京  "
     assert output.clip("バックアップ", 7) == "バック…"
+
+
+def test_the_format_rule_is_shared_and_light():
+    """The REPL's toolbar applies the client's format rule on every keystroke: the rule lives
+    in a module that loads neither requests nor lxml."""
+    import subprocess
+    import sys
+
+    from fel.client.formats import with_default_format
+    from fel.client.session import with_default_format as client_rule
+
+    assert client_rule is with_default_format
+    code = ("import sys, fel; from fel.repl.app import with_repl_defaults; "
+            "print(with_repl_defaults(fel.compile_query('Job')).format, "
+            "[m for m in ('requests', 'lxml') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
+    assert out.strip() == "Entities []"
