@@ -390,3 +390,30 @@ def test_renewals_for_one_request_are_bounded():
             with pytest.raises(AuthFailed, match="fresh sessions in a row"):
                 c.query("type=Job").list()
     assert stats["logons"] == 4  # the first logon and MAX_RELOGONS renewals
+
+
+def test_fel_run_max_pages_stops_and_warns(capsys, monkeypatch, tmp_path):
+    from fel.cli import main
+
+    monkeypatch.setenv("FEL_TEST_PW", "p4ssw0rd")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.delenv("FEL_PROFILE", raising=False)
+    with HostileServer(endless_pages()) as server:
+        code = main(["run", "--url", server.url, "--user", "u", "--password-env", "FEL_TEST_PW", "--all",
+                     "--max-pages", "7", "-o", "jsonl", "type=Job&pageSize=1"])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert len(out.splitlines()) == 7
+    assert "stopped after 7 pages of the 1000000000 the server claims" in err and "--max-pages" in err
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--max-pages", "-1"], "must be >= 0"), (["--retries", "x"], "invalid"), (["--deadline", "nan"], "seconds"),
+    (["--deadline", "-2"], "seconds"),
+])
+def test_fel_run_bad_limits_are_usage_errors(capsys, argv, words):
+    from fel.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["run", "--url", "http://127.0.0.1:9/api/", "--user", "u", *argv, "type=Job"])
+    assert info.value.code == 2 and words in capsys.readouterr().err
