@@ -14,7 +14,7 @@ Routes (paths are case-insensitive; doubled slashes collapse, as on IIS):
   (:mod:`.security`), ``GET /api/lookup?…`` (:mod:`.lookup`), ``GET /api/lookupSvc``
 
 Everything but ``/api/`` and the logon needs a session: the token comes from the
-``X-RestSvcSessionId`` cookie or header, and when both are sent the cookie wins (REFERENCE §4).
+``X-RestSvcSessionId`` cookie or header, and when both are sent the cookie wins (Veeam documents this).
 """
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from .model import Entity
 from .names import AWKWARD_JOBS, DOC_JOBS, DOC_VMS, JOB_STEMS, VM_NAMES
 
 HISTORY_DAYS = 30
-NEVER = datetime(1753, 1, 1, tzinfo=timezone.utc)  # EM's "never" (REFERENCE §5)
+NEVER = datetime(1753, 1, 1, tzinfo=timezone.utc)  # EM's "never" (DateTime.MinValue as SQL Server stores it)
 
 
 @dataclass

@@ -18,7 +18,7 @@ __all__ = ["TNode", "Template", "template", "NS"]
 
 NS = "http://www.veeam.com/ent/v1.0"
 
-#: Plural containers the schema leaves open (REFERENCE §5 is silent) — [decided].
+#: Plural containers the schema leaves open (Veeam's docs are silent) — decided, see docs/emulator.md.
 FALLBACK_CONTAINERS = {"Credentials": "CredentialsInfoList", "FailoverPlan": "FailoverPlans",
                        "ManagedServer": "ManagedServers", "ObjectInJob": "ObjectsInJob"}
 

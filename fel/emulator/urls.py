@@ -4,8 +4,8 @@ Reading follows ASP.NET (``HttpUtility.ParseQueryString``): parameters split on 
 its first ``=``; ``+`` is a space; ``%XX`` bytes and ``%uXXXX`` characters are decoded (UTF-8,
 invalid sequences replaced); a malformed ``%`` stays as it is.
 
-Writing re-encodes parameter values for PagingInfo links the way real servers do (REFERENCE
-§3): ``v13`` — upper-case ``%3D``, ``;`` left raw, space as ``%20``; ``v12`` — lower-case
+Writing re-encodes parameter values for PagingInfo links the way real servers' captured
+bodies show: ``v13`` — upper-case ``%3D``, ``;`` left raw, space as ``%20``; ``v12`` — lower-case
 ``%3d``, ``+`` for a space, ``%3b`` for ``;`` (``HttpUtility.UrlEncode``).
 """
 from __future__ import annotations

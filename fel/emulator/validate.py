@@ -1,6 +1,6 @@
 """What the emulator rejects with ``400 Bad Request`` — EM-level errors only.
 
-EM does not document its answers to a bad filter, an unknown type or field (REFERENCE §5);
+EM does not document its answers to a bad filter, an unknown type or field;
 fel decides: 400 with an Error body whose Message names the problem. Only what a real server
 cannot run is rejected: syntax errors, fel-only syntax (``and``, ``not``, ``in``, ``=``),
 unknown types and fields, values that do not fit their field, bad ``format``, ``pageSize`` or
