@@ -273,7 +273,11 @@ def _lookup(shell, arg: str) -> None:
         if conn is None:
             shell.error("not connected — use \\connect, or start with `fel repl --demo`")
             return
-        items = conn.client.lookup(host=host, name=name, type=kind)
+        run = getattr(conn.client, "lookup", None)
+        if run is None:
+            shell.error("\\lookup: asks one server; connected to several, \\connect to one of them first")
+            return
+        items = run(host=host, name=name, type=kind)
     except InvalidLookup as exc:
         shell.error(f"\\{exc}")
         return

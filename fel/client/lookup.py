@@ -143,10 +143,13 @@ def _item(get) -> HierarchyItem:
 
 
 def format_table(items: list[HierarchyItem]) -> str:
-    """A plain table of lookup results (``fel lookup`` and the REPL's ``\\lookup``)."""
+    """A plain table of lookup results (``fel lookup`` and the REPL's ``\\lookup``), aligned by
+    display width (``バックアップ`` takes two columns a character)."""
+    from .output import display_width, pad
+
     rows = [i.as_dict() for i in items]
     cols = ["ObjectName", "ObjectType", "ObjectRef"]
-    widths = [max(len(c), *(len(r[c]) for r in rows)) for c in cols]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip(), "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(r[c].ljust(w) for c, w in zip(cols, widths)).rstrip() for r in rows]
+    widths = [max(len(c), *(display_width(r[c]) for r in rows)) for c in cols]
+    lines = ["  ".join(pad(c, w) for c, w in zip(cols, widths)).rstrip(), "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(pad(r[c], w) for c, w in zip(cols, widths)).rstrip() for r in rows]
     return "\n".join(lines)
