@@ -184,9 +184,14 @@ class Client:
             return
         session_id = self.session_id
         try:
-            if session_id:
+            if session_id and getattr(self.transport, "hung", False):
+                log.debug("not logging out of session %s: the server did not answer the last call"
+                          " (the session expires on its own)", session_id)
+            elif session_id:
+                # one attempt: logging out is a courtesy (the session expires anyway), and a
+                # server that has just hung must not hold the exit for more retries
                 reply = self.transport.request("DELETE", f"{self.base}logonSessions/{session_id}",
-                                               headers=self._headers())
+                                               headers=self._headers(), idempotent=False)
                 if reply.status >= 400 and reply.status not in (401, 404):
                     raise self._error(reply)
                 log.debug("logged out of session %s (%d)", session_id, reply.status)

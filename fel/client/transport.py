@@ -121,6 +121,9 @@ class Transport:
         self.session.headers["User-Agent"] = self.policy.user_agent
         self.session.trust_env = True
         self.attempts = 0  # requests sent, retries included (for tests and statistics)
+        #: the last call ended in a timeout (the server seems hung): callers skip courtesies
+        #: such as a logout that would wait for it again.
+        self.hung = False
         if not self.policy.verify and self.policy.ca_bundle is None:
             _warn_insecure()
 
@@ -158,7 +161,9 @@ class Transport:
             failed: ClientError | None = None
             try:
                 reply = self._send(method, url, headers, auth, info, left)
+                self.hung = False
             except (ConnectFailed, TimedOut) as exc:
+                self.hung = isinstance(exc, TimedOut)
                 kind = getattr(exc, "retryable", None)
                 if kind == "refused":
                     refused += 1

@@ -178,6 +178,7 @@ def test_fel_run_against_a_hung_server_retries_once_and_says_so(capsys, monkeypa
     assert "did not answer within 0.3 s" in err and "gave up after 2 attempts" in err
     retries = [line for line in err.splitlines() if "retrying in" in line and "/api/query?" in line]
     assert len(retries) == 1 and "(attempt 2 of 5)" in retries[0]
+    assert "not logging out" in err  # no third wait for the hung server at exit
 
 
 def test_without_a_deadline_only_the_timeouts_apply(serve):
