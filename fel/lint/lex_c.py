@@ -3,69 +3,40 @@ from __future__ import annotations
 
 import re
 
-from .candidate import LitBuilder, Quoting, backslash_quoting, doubling_quoting, raw_quoting
-from .lexbase import Lexer, scan_balanced
+from .candidate import Quoting, backslash_quoting, doubling_quoting, raw_quoting
+from .lexbase import Lexer
+from .strscan import Handler, StringSpec, backslash, balanced, decode_backslash, doubled, raw_quote, regex_hole, scan
 
 __all__ = ["PythonLexer", "JsLexer", "GoLexer", "CSharpLexer", "CLikeLexer", "DartLexer", "GroovyLexer",
            "decode_backslash"]
 
-_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
-           "\\": "\\", "'": "'", '"': '"', "`": "`", "$": "$", "/": "/", "?": "?", "{": "{", "}": "}"}
 _DOLLAR_NAME = re.compile(r"\$[A-Za-z_]\w*")
-_LOW_SURROGATE = re.compile(r"\\u(d[c-f][0-9a-f]{2})", re.IGNORECASE)
-_HEX = re.compile(r"x([0-9A-Fa-f]{2})|u\{([0-9A-Fa-f]{1,6})\}|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|([0-7]{1,3})")
 
 
-def decode_backslash(src: str, i: int, b: LitBuilder, keep_unknown: bool = True) -> int:
-    """Decode the escape at ``src[i] == '\\\\'`` into ``b``; return the index after it."""
-    n = len(src)
-    if i + 1 >= n:
-        b.char("\\", i, i + 1)
-        return i + 1
-    nxt = src[i + 1]
-    if nxt == "\n":  # line continuation
-        return i + 2
-    if nxt == "\r" and src.startswith("\r\n", i + 1):
-        return i + 3
-    m = _HEX.match(src, i + 1)
-    if m:
-        code = m.group(1) or m.group(2) or m.group(3) or m.group(4)
-        if m.group(3) is not None and 0xD800 <= int(code, 16) <= 0xDBFF:
-            low = _LOW_SURROGATE.match(src, m.end())
-            if low is not None:  # a UTF-16 pair (JS, Java, C#, JSON): one character
-                pair = 0x10000 + ((int(code, 16) - 0xD800) << 10) + (int(low.group(1), 16) - 0xDC00)
-                b.char(chr(pair), i, low.end())
-                return low.end()
-        if code is not None:
-            try:
-                b.char(chr(int(code, 16)), i, m.end())
-            except (ValueError, OverflowError):
-                b.char("\ufffd", i, m.end())
-            return m.end()
-        octal = m.group(5)
-        b.char(chr(int(octal, 8)), i, m.end())
-        return m.end()
-    if nxt in _SIMPLE:
-        b.char(_SIMPLE[nxt], i, i + 2)
-        return i + 2
-    if keep_unknown:
-        b.char("\\", i, i + 1)
-        b.char(nxt, i + 1, i + 2)
-    else:
-        b.char(nxt, i, i + 2)
-    return i + 2
+_SIMPLE_SPECS: dict[tuple, StringSpec] = {}
 
 
-_SPECIALS: dict[tuple[str, str], "re.Pattern[str]"] = {}
-
-
-def _specials(quote: str, interp: str) -> "re.Pattern[str]":
-    key = (quote, interp)
-    pat = _SPECIALS.get(key)
-    if pat is None:
-        chars = quote + "\n\\" + ("{}" if interp == "{" else "$" if interp.startswith("$") else "")
-        pat = _SPECIALS[key] = re.compile("[" + re.escape(chars) + "]")
-    return pat
+def _simple_spec(quote: str, quoting: Quoting, escapes: bool, multiline: bool, interp: str) -> StringSpec:
+    key = (quote, quoting, escapes, multiline, interp)
+    spec = _SIMPLE_SPECS.get(key)
+    if spec is None:
+        handlers: dict[str, tuple[Handler, ...]] = {}
+        if escapes:
+            handlers["\\"] = (backslash(),)
+        elif len(quote) == 1:
+            handlers["\\"] = (raw_quote(quote),)
+        if interp == "{":
+            handlers["{"] = (doubled("{"), balanced("{", "{", "}"))
+            handlers["}"] = (doubled("}"),)
+        elif interp.startswith("$"):
+            dollar: tuple[Handler, ...] = (balanced("${", "{", "}", 1),)
+            if interp == "$":
+                dollar += (regex_hole(_DOLLAR_NAME),)
+            handlers["$"] = dollar
+        spec = StringSpec(quote, quoting, handlers, multiline=multiline)
+        if len(_SIMPLE_SPECS) < 1024:
+            _SIMPLE_SPECS[key] = spec
+    return spec
 
 
 def _scan_simple(lx: Lexer, i: int, quote: str, quoting: Quoting, *, escapes: bool = True,
@@ -73,66 +44,8 @@ def _scan_simple(lx: Lexer, i: int, quote: str, quoting: Quoting, *, escapes: bo
     """A literal opened by ``quote`` at ``i + prefix``. ``interp`` selects interpolation:
     ``"{"`` (f-strings, C# ``$"…"``), ``"${"`` (JS templates, Kotlin/Dart), ``"$"`` (Dart/Kotlin
     ``$name`` too)."""
-    src, n = lx.src, lx.n
-    start = i
-    j = i + prefix + len(quote)
-    b = LitBuilder()
-    cstart = j
-    special = _specials(quote[0], interp)
-    while j < n:
-        m = special.search(src, j)
-        stop = n if m is None else m.start()
-        if stop > j:  # a run of ordinary characters
-            b.run(src[j:stop], j)
-            j = stop
-            if j >= n:
-                break
-        if src.startswith(quote, j):
-            lit_end = j + len(quote)
-            lx.literal(b, quoting, start, lit_end, cstart, j)
-            return lit_end
-        ch = src[j]
-        if ch == "\n" and not multiline:
-            break
-        if ch == "\\" and escapes:
-            j = decode_backslash(src, j, b)
-            continue
-        if ch == "\\" and not escapes and j + 1 < n and src[j + 1] == quote[0] and len(quote) == 1:
-            # raw strings: a backslash still protects the quote from ending the literal
-            b.char("\\", j, j + 1)
-            b.char(quote, j + 1, j + 2)
-            j += 2
-            continue
-        if interp == "{" and ch in "{}":
-            if src.startswith(ch * 2, j):
-                b.char(ch, j, j + 2)
-                j += 2
-                continue
-            if ch == "{":
-                end = scan_balanced(src, j, "{", "}")
-                b.hole(j, end)
-                j = end
-                continue
-        if interp.startswith("$") and ch == "$" and j + 1 < n:
-            if src[j + 1] == "{":
-                end = scan_balanced(src, j + 1, "{", "}")
-                b.hole(j, end)
-                j = end
-                continue
-            if interp == "$":
-                m = _DOLLAR_NAME.match(src, j)
-                if m:
-                    b.hole(j, m.end())
-                    j = m.end()
-                    continue
-        b.char(ch, j, j + 1)
-        j += 1
-    # unterminated: the literal runs to the end of the line (or file)
-    lx.literal(b, quoting, start, j, cstart, j)
-    lit = lx.out.toks[-1].lit
-    if lit is not None:
-        lit.fixable = False
-    return j
+    spec = _simple_spec(quote, quoting, escapes, multiline, interp)
+    return scan(lx, i, i + prefix + len(quote), spec)
 
 
 # ---- Python -------------------------------------------------------------------------------
@@ -263,34 +176,15 @@ class CSharpLexer(Lexer):
                             prefix=len(prefix))
 
     def _verbatim(self, i: int, plen: int, interp: str) -> int:
-        src, n = self.src, self.n
-        j = i + plen + 1
-        b = LitBuilder()
-        cstart = j
-        while j < n:
-            ch = src[j]
-            if ch == '"':
-                if src.startswith('""', j):
-                    b.char('"', j, j + 2)
-                    j += 2
-                    continue
-                self.literal(b, doubling_quoting("cs@", '"', "{}" if interp else "", multiline=True),
-                             i, j + 1, cstart, j)
-                return j + 1
-            if interp and ch == "{":
-                if src.startswith("{{", j):
-                    b.char("{", j, j + 2)
-                    j += 2
-                    continue
-                end = scan_balanced(src, j, "{", "}")
-                b.hole(j, end)
-                j = end
-                continue
-            b.char(ch, j, j + 1)
-            j += 1
-        lit = self.literal(b, doubling_quoting("cs@", '"'), i, j, cstart, j)
-        lit.fixable = False
-        return j
+        spec = _CS_VERBATIM_INTERP if interp else _CS_VERBATIM
+        return scan(self, i, i + plen + 1, spec)
+
+
+_CS_VERBATIM = StringSpec('"', doubling_quoting("cs@", '"', "", multiline=True), doubled=True, multiline=True,
+                          unterminated=doubling_quoting("cs@", '"'))
+_CS_VERBATIM_INTERP = StringSpec('"', doubling_quoting("cs@", '"', "{}", multiline=True),
+                                 {"{": (doubled("{"), balanced("{", "{", "}"))}, doubled=True, multiline=True,
+                                 unterminated=doubling_quoting("cs@", '"'))
 
 
 # ---- Java, Kotlin, Swift, Rust, C, C++ ------------------------------------------------------

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import re
 
-from .candidate import LitBuilder, Quoting, backslash_quoting, raw_quoting
-from .lex_c import _scan_simple, decode_backslash
+from .candidate import Quoting, backslash_quoting, raw_quoting
+from .lex_c import _scan_simple
 from .lex_shell import Heredocs
 from .lexbase import scan_balanced
+from .strscan import StringSpec, backslash, balanced, escape_only, regex_hole, scan
 
 __all__ = ["PerlLexer", "PhpLexer", "RubyLexer"]
 
@@ -99,53 +100,30 @@ class PerlLexer(Heredocs):
     def _delimited(self, i: int, j: int, close: str, quoting: Quoting, interp: bool, open_: str) -> int:
         if interp:
             return self._interp(i, j, close, quoting, open_)
-        src, n = self.src, self.n
-        b = LitBuilder()
-        cstart, depth = j, 0
-        while j < n:
-            ch = src[j]
-            if ch == open_ and open_ != close:
-                depth += 1
-            elif ch == close:
-                if depth == 0:
-                    self.literal(b, quoting, i, j + 1, cstart, j)
-                    return j + 1
-                depth -= 1
-            if ch == "\\" and j + 1 < n and src[j + 1] in (close, "\\", open_):
-                b.char(src[j + 1], j, j + 2)
-                j += 2
-                continue
-            b.char(ch, j, j + 1)
-            j += 1
-        self.literal(b, quoting, i, j, cstart, j).fixable = False
-        return j
+        return scan(self, i, j, _perl_spec(close, quoting, open_, False))
 
     def _interp(self, i: int, j: int, close: str, quoting: Quoting, open_: str = "") -> int:
-        src, n = self.src, self.n
-        b = LitBuilder()
-        cstart, depth = j, 0
-        while j < n:
-            ch = src[j]
-            if open_ and ch == open_ and open_ != close:
-                depth += 1
-            elif ch == close:
-                if depth == 0:
-                    self.literal(b, quoting, i, j + 1, cstart, j)
-                    return j + 1
-                depth -= 1
-            if ch == "\\":
-                j = decode_backslash(src, j, b, keep_unknown=False)
-                continue
-            if ch in "$@":
-                m = _PL_VAR.match(src, j)
-                if m and m.end() > j + 1:
-                    b.hole(j, m.end())
-                    j = m.end()
-                    continue
-            b.char(ch, j, j + 1)
-            j += 1
-        self.literal(b, quoting, i, j, cstart, j).fixable = False
-        return j
+        return scan(self, i, j, _perl_spec(close, quoting, open_, True))
+
+
+_PERL_SPECS: dict[tuple, StringSpec] = {}
+_PL_HOLE = regex_hole(_PL_VAR, min_len=2)
+
+
+def _perl_spec(close: str, quoting: Quoting, open_: str, interp: bool) -> StringSpec:
+    """``q…`` (a backslash escapes only the delimiters and itself) or ``"…"``/``qq…`` (C escapes,
+    ``$x``/``@x`` holes); a distinct opening delimiter nests."""
+    key = (close, quoting, open_, interp)
+    spec = _PERL_SPECS.get(key)
+    if spec is None:
+        if interp:
+            handlers = {"\\": (backslash(keep_unknown=False),), "$": (_PL_HOLE,), "@": (_PL_HOLE,)}
+        else:
+            handlers = {"\\": (escape_only(close + "\\" + open_),)}
+        spec = StringSpec(close, quoting, handlers, open=open_, multiline=True)
+        if len(_PERL_SPECS) < 256:
+            _PERL_SPECS[key] = spec
+    return spec
 
 
 # ---- PHP -----------------------------------------------------------------------------------------
@@ -180,38 +158,13 @@ class PhpLexer(Heredocs):
         return None
 
     def _double(self, i: int) -> int:
-        src, n = self.src, self.n
-        b = LitBuilder()
-        j = i + 1
-        quoting = backslash_quoting('php"', '"$')
-        while j < n:
-            ch = src[j]
-            if ch == '"':
-                self.literal(b, quoting, i, j + 1, i + 1, j)
-                return j + 1
-            if ch == "\\":
-                j = decode_backslash(src, j, b)
-                continue
-            if ch == "{" and src.startswith("{$", j):
-                end = scan_balanced(src, j, "{", "}")
-                b.hole(j, end)
-                j = end
-                continue
-            if ch == "$":
-                if src.startswith("${", j):
-                    end = scan_balanced(src, j + 1, "{", "}")
-                    b.hole(j, end)
-                    j = end
-                    continue
-                m = _PHP_VAR.match(src, j)
-                if m:
-                    b.hole(j, m.end())
-                    j = m.end()
-                    continue
-            b.char(ch, j, j + 1)
-            j += 1
-        self.literal(b, quoting, i, j, i + 1, j).fixable = False
-        return j
+        return scan(self, i, i + 1, _PHP_DOUBLE)
+
+
+#: PHP ``"…"``: C escapes, ``{$…}``, ``${…}`` and ``$name->prop[…]`` holes.
+_PHP_DOUBLE = StringSpec('"', backslash_quoting('php"', '"$'),
+                         {"\\": (backslash(),), "{": (balanced("{$", "{", "}"),),
+                          "$": (balanced("${", "{", "}", 1), regex_hole(_PHP_VAR))}, multiline=True)
 
 
 # ---- Ruby ----------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import re
 from .candidate import LitBuilder, Quoting, backslash_quoting, doubling_quoting, raw_quoting
 from .lex_c import _scan_simple
 from .lexbase import Lexer, scan_balanced
+from .strscan import StringSpec, backquote, balanced, escape_only, expansion, regex_hole, scan, table_escape
 
 __all__ = ["ShellLexer", "PowerShellLexer", "Heredocs"]
 
@@ -43,22 +44,7 @@ class Heredocs(Lexer):
         if not interp:
             self.verbatim(raw_quoting("heredoc", ""), s, end, s, end)
             return
-        b = LitBuilder()
-        j = s
-        while j < end:
-            ch = self.src[j]
-            if ch == "\\" and j + 1 < end and self.src[j + 1] in "$`\\@":
-                b.char(self.src[j + 1], j, j + 2)
-                j += 2
-                continue
-            hole = self.expansion(j, end)
-            if hole is not None:
-                b.hole(j, hole)
-                j = hole
-                continue
-            b.char(ch, j, j + 1)
-            j += 1
-        self.literal(b, backslash_quoting("heredoc", "$`@"), s, end, s, end)
+        scan(self, s, s, _HEREDOC_BODY, limit=end)
 
     def expansion(self, j: int, end: int) -> int | None:
         """End of a ``$…`` expansion at ``j``, or None."""
@@ -140,36 +126,16 @@ class ShellLexer(Heredocs):
         return None
 
     def _double(self, i: int) -> int:
-        src, n = self.src, self.n
-        b = LitBuilder()
-        j = i + 1
-        while j < n:
-            ch = src[j]
-            if ch == '"':
-                self.literal(b, backslash_quoting('sh"', '"$`'), i, j + 1, i + 1, j)
-                return j + 1
-            if ch == "\\" and j + 1 < n and src[j + 1] in '$`"\\\n':
-                if src[j + 1] != "\n":
-                    b.char(src[j + 1], j, j + 2)
-                j += 2
-                continue
-            if ch == "$":
-                end = self.expansion(j, n)
-                if end is not None:
-                    b.hole(j, end)
-                    j = end
-                    continue
-            if ch == "`":
-                stop = src.find("`", j + 1)
-                end = n if stop < 0 else stop + 1
-                b.hole(j, end)
-                j = end
-                continue
-            b.char(ch, j, j + 1)
-            j += 1
-        lit = self.literal(b, backslash_quoting('sh"', '"$`'), i, j, i + 1, j)
-        lit.fixable = False
-        return j
+        return scan(self, i, i + 1, _SH_DOUBLE)
+
+
+#: A heredoc line that expands ``$…``: only ``\$``, ``\```, ``\\`` and ``\@`` are escapes.
+_HEREDOC_BODY = StringSpec(None, backslash_quoting("heredoc", "$`@"),
+                           {"\\": (escape_only("$`\\@"),), "$": (expansion,)}, multiline=True)
+#: ``"…"``: a backslash escapes only ``$ ` " \`` and a newline (which it removes).
+_SH_DOUBLE = StringSpec('"', backslash_quoting('sh"', '"$`'),
+                        {"\\": (escape_only('$`"\\\n', dropped="\n"),), "$": (expansion,), "`": (backquote,)},
+                        multiline=True)
 
 
 # ---- PowerShell --------------------------------------------------------------------------------
@@ -185,6 +151,13 @@ def _ps_double_escape(text: str) -> str | None:
 #: PowerShell ``"…"``: quotes doubled (the common style), ``$`` and backticks escaped with a backtick.
 _PS_DOUBLE = Quoting('ps"', _ps_double_escape)
 _PS_VAR = re.compile(r"\$(?:[A-Za-z_]\w*:)?[A-Za-z_?^$]\w*")
+_PS_DOLLAR = (balanced("$(", "(", ")", 1), balanced("${", "{", "}", 1), regex_hole(_PS_VAR))
+_PS_SINGLE = StringSpec("'", doubling_quoting("ps'", "'", multiline=True), doubled=True, multiline=True,
+                        unterminated=doubling_quoting("ps'", "'"))
+_PS_DOUBLE_SPEC = StringSpec('"', _PS_DOUBLE, {"`": (table_escape(_PS_ESC),), "$": _PS_DOLLAR}, doubled=True,
+                             multiline=True)
+_PS_HERE_SPEC = StringSpec('\n"@', backslash_quoting('ps@"', "$", escape_char="`"),
+                           {"`": (table_escape(_PS_ESC),), "$": _PS_DOLLAR}, multiline=True)
 
 
 class PowerShellLexer(Lexer):
@@ -203,66 +176,11 @@ class PowerShellLexer(Lexer):
         return None
 
     def _single(self, i: int) -> int:
-        src, n = self.src, self.n
-        b = LitBuilder()
-        j = i + 1
-        while j < n:
-            if src[j] == "'":
-                if src.startswith("''", j):
-                    b.char("'", j, j + 2)
-                    j += 2
-                    continue
-                self.literal(b, doubling_quoting("ps'", "'", multiline=True), i, j + 1, i + 1, j)
-                return j + 1
-            b.char(src[j], j, j + 1)
-            j += 1
-        lit = self.literal(b, doubling_quoting("ps'", "'"), i, j, i + 1, j)
-        lit.fixable = False
-        return j
+        return scan(self, i, i + 1, _PS_SINGLE)
 
     def _double(self, i: int, j: int, close: str, end_marker: str) -> int:
         """A ``"…"`` string or (``end_marker='\\n"@'``) a here-string body starting at ``j``."""
-        src, n = self.src, self.n
-        b = LitBuilder()
-        cstart = j
-        here = end_marker != '"'
-        quoting = _PS_DOUBLE if not here else backslash_quoting('ps@"', "$", escape_char="`")
-        while j < n:
-            if src.startswith(end_marker, j):
-                if not here and src.startswith('""', j):
-                    b.char('"', j, j + 2)
-                    j += 2
-                    continue
-                stop = j + len(end_marker)
-                self.literal(b, quoting, i, stop, cstart, j)
-                return stop
-            ch = src[j]
-            if ch == "`" and j + 1 < n:
-                nxt = src[j + 1]
-                b.char(_PS_ESC.get(nxt, nxt), j, j + 2)
-                j += 2
-                continue
-            if ch == "$" and j + 1 < n:
-                if src[j + 1] == "(":
-                    end = scan_balanced(src, j + 1, "(", ")")
-                    b.hole(j, end)
-                    j = end
-                    continue
-                if src[j + 1] == "{":
-                    end = scan_balanced(src, j + 1, "{", "}")
-                    b.hole(j, end)
-                    j = end
-                    continue
-                m = _PS_VAR.match(src, j)
-                if m:
-                    b.hole(j, m.end())
-                    j = m.end()
-                    continue
-            b.char(ch, j, j + 1)
-            j += 1
-        lit = self.literal(b, quoting, i, j, cstart, j)
-        lit.fixable = False
-        return j
+        return scan(self, i, j, _PS_DOUBLE_SPEC if end_marker == '"' else _PS_HERE_SPEC)
 
     def _here(self, i: int) -> int:
         src, n = self.src, self.n
