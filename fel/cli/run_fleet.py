@@ -88,11 +88,8 @@ def run_fleet(args: argparse.Namespace, text: str) -> int:
     profiles = select_profiles(args.profile or (), all_profiles=args.all_profiles, path=args.config)
     servers = servers_from_profiles(profiles, user=args.user, password_env=args.password_env,
                                     verify=False if args.insecure else None, ca_bundle=args.ca_bundle,
-                                    wire=args.wire)
-    if args.timeout:
-        servers = [dataclasses.replace(s, options={**s.options, "timeout": (
-            min(tuple(s.options.get("timeout") or (5.0, 60.0))[0], args.timeout), args.timeout)})
-            for s in servers]
+                                    wire=args.wire, retries=getattr(args, "retries", None))
+    servers = [dataclasses.replace(s, options=_options(args, dict(s.options))) for s in servers]
     insecure = [s.profile for s in servers if s.options.get("verify") is False and not s.options.get("ca_bundle")]
     if insecure:
         _note(f"warning: TLS certificates are not verified for {_names(insecure)}")
@@ -122,13 +119,29 @@ def run_fleet(args: argparse.Namespace, text: str) -> int:
     return 3 if result.failures else 0
 
 
+def _options(args: argparse.Namespace, options: dict) -> dict:
+    """A server's client options with --timeout, --deadline and --max-pages applied as in a
+    one-server ``fel run`` (0 means none for the last two)."""
+    if args.timeout:
+        connect = tuple(options.get("timeout") or (5.0, 60.0))[0]
+        options["timeout"] = (min(connect, args.timeout), args.timeout)
+    if getattr(args, "deadline", None) is not None:
+        options["deadline"] = args.deadline or None
+    if getattr(args, "max_pages", None) is not None:
+        options["max_pages"] = args.max_pages or None
+    return options
+
+
 def _summary_notes(args: argparse.Namespace, result: Any) -> None:
     servers = [result.servers[p] for p in result.profiles if p in result.servers]
-    cut = [s.profile for s in servers if s.ok and s.truncated]
+    capped = [s.profile for s in servers if s.ok and s.capped]
+    if capped:
+        _note(f"warning: the page cap stopped the pages of {_names(capped)} (--max-pages N raises it; 0 for no cap)")
+    cut = [s.profile for s in servers if s.ok and s.truncated and not s.capped]
     if cut:
         _note("warning: the query has no pageSize, so Enterprise Manager returned only its first page of 100 on "
               f"{_names(cut)}; use --all, --limit N or a pageSize")
-    more = [s.profile for s in servers if s.ok and s.more and not s.truncated]
+    more = [s.profile for s in servers if s.ok and s.more and not s.truncated and not s.capped]
     if more and not args.all and args.limit is None:
         _note(f"more pages exist on {_names(more)} (--all fetches them)")
 

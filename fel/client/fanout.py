@@ -108,6 +108,8 @@ class ServerResult:
     truncated: bool = False
     #: more pages exist beyond those fetched.
     more: bool = False
+    #: the client's page cap (``max_pages``) stopped the server's pages.
+    capped: bool = False
     seconds: float = 0.0
     failure: ServerFailure | None = None
 

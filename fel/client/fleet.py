@@ -41,7 +41,7 @@ __all__ = ["Server", "Fleet", "servers_from_profiles", "merge_key", "DEFAULT_PAR
 
 #: servers queried at once when the caller names no number.
 DEFAULT_PARALLEL = 16
-_CLIENT_OPTIONS = ("verify", "ca_bundle", "timeout", "wire")
+_CLIENT_OPTIONS = ("verify", "ca_bundle", "timeout", "wire", "retries")
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def servers_from_profiles(profiles: Iterable[Any], *, user: str | None = None, p
                           prompt: Callable[[str], str] | None = None, **options: Any) -> list[Server]:
     """A :class:`Server` per :class:`~fel.client.config.Profile`. ``user`` and
     ``password_env`` override every profile's; ``options`` (``verify``, ``ca_bundle``,
-    ``timeout``, ``wire`` … given as not None) override theirs. Each password is resolved now,
+    ``timeout``, ``wire``, ``retries`` … given as not None) override theirs. Each password is resolved now,
     in order (environment variable, keyring, prompt): a profile without a URL, a user or a
     password source raises :class:`ConfigError` naming it, before any request."""
     from .config import resolve_password
@@ -84,6 +84,8 @@ def servers_from_profiles(profiles: Iterable[Any], *, user: str | None = None, p
         except ConfigError as exc:
             raise ConfigError(f"profile {name!r}: {exc.message}", hint=exc.hint) from None
         opts = {k: getattr(prof, k) for k in _CLIENT_OPTIONS if getattr(prof, k, None) is not None}
+        if getattr(prof, "deadline", None) is not None:
+            opts["deadline"] = prof.deadline or None  # 0: no deadline
         opts.update({k: v for k, v in options.items() if v is not None})
         servers.append(Server(name, base, who, password, opts, prof.format))
     return servers
@@ -257,6 +259,7 @@ class _QueryJob:
                     break
                 result.rows += len(batch)
             result.pages_count, result.truncated, result.more = stream.pages_count, stream.truncated, stream.more
+            result.capped = bool(getattr(stream, "capped", False))
         except Exception as exc:  # noqa: BLE001 - one server's failure is a value; the others go on
             result.failure = failure_of(self.server.profile, exc, result.rows)
         finally:

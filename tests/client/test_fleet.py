@@ -469,3 +469,20 @@ def test_fanout_keeps_every_row_and_merges_sorted_streams(servers, parallel, des
     values = [(r.profile, r.get("Value")) for r in merged]
     assert Counter(values) == expected
     assert [v for _, v in values] == sorted((v for _, v in values), reverse=descending)
+
+
+def test_cli_page_cap_and_retries_apply_to_every_server(cli, monkeypatch):
+    made = []
+    real = fleet_module._make_client
+
+    def recording(server):
+        made.append(dict(server.options))
+        return real(server)
+
+    monkeypatch.setattr(fleet_module, "_make_client", recording)
+    code, out, err = cli("-p", "eu-1", "-p", "eu-2", "--all", "--max-pages", "1", "--retries", "2", "--deadline", "0",
+                         "-o", "jsonl", "Job limit 2")
+    assert code == 0, err
+    assert Counter(json.loads(line)["profile"] for line in out.splitlines()) == {"eu-1": 2, "eu-2": 2}
+    assert "page cap stopped the pages of eu-1, eu-2" in err
+    assert [(m["max_pages"], m["retries"], m["deadline"]) for m in made] == [(1, 2, None)] * 2
