@@ -75,3 +75,36 @@ def test_fel_schema_shows_the_facts(capsys):
     assert fields["Platform"]["enum_spellings"] == {"Hyperv": "HyperV"}
     assert fields["JobType"]["enum_since"] == {"ImmediateBackupCopy": "10"}
     assert fields["Name"]["sort_only"] is False and fields["Name"]["filter_since"] is None
+
+
+# -- every gated value and every sort-only field, at every known version ---------------------
+
+def _gated():
+    from fel.schema import load_schema
+
+    return [(t.name, f.name, value, since) for t in load_schema() for f in t.fields for value, since in f.enum_since]
+
+
+@pytest.mark.parametrize("tname,fname,value,since", _gated(), ids=lambda x: str(x))
+def test_value_gate_at_every_version(tname, fname, value, since):
+    from fel.schema import KNOWN_VERSIONS, parse_version
+
+    for version in KNOWN_VERSIONS:
+        if not fel.schema.load_schema().type(tname).available_in(version):
+            continue
+        codes = {d.code for d in fel.check(f"{tname} where {fname} == {value}", em_version=str(version))}
+        assert ("FEL109" in codes) == (parse_version(since) > version), (str(version), codes)
+        assert "FEL208" not in codes
+
+
+def test_sort_only_fields_at_every_version():
+    from fel.schema import KNOWN_VERSIONS, load_schema
+
+    fields = [(t, f) for t in load_schema() for f in t.fields if f.sort_only or f.filter_since]
+    assert fields
+    for t, f in fields:
+        for version in (None, *KNOWN_VERSIONS):
+            v = None if version is None else str(version)
+            filtered = {d.code for d in fel.check(f'{t.name} where {f.name} == "x"', em_version=v)}
+            assert ("FEL108" in filtered) == (not f.filterable_in(version)), (f.name, v)
+            assert not fel.check(f"type={t.name}&sortAsc={f.name}&pageSize=10", em_version=v), (f.name, v)
