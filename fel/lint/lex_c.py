@@ -183,7 +183,8 @@ class CSharpLexer(Lexer):
 _CS_VERBATIM = StringSpec('"', doubling_quoting("cs@", '"', "", multiline=True), doubled=True, multiline=True,
                           unterminated=doubling_quoting("cs@", '"'))
 _CS_VERBATIM_INTERP = StringSpec('"', doubling_quoting("cs@", '"', "{}", multiline=True),
-                                 {"{": (doubled("{"), balanced("{", "{", "}"))}, doubled=True, multiline=True,
+                                 {"{": (doubled("{"), balanced("{", "{", "}")), "}": (doubled("}"),)},
+                                 doubled=True, multiline=True,
                                  unterminated=doubling_quoting("cs@", '"'))
 
 
