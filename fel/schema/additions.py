@@ -63,6 +63,9 @@ ENUM_SINCE: dict[tuple[str, str], dict[str, str]] = {
     ("Task", "State"): {"OperationFinished": "10"},
     # CloudReplica extract notes: "9.5 lists only VMware and HyperV; 13.x adds vCloud".
     ("CloudReplica", "Platform"): {"vCloud": "9.5u4"},
+    # CloudVmReplicaPoint extract notes: the CDP value "is tied to CDP replica support"; the CDP
+    # query types are new in 11 (REFERENCE §6).
+    ("CloudVmReplicaPoint", "Type"): {"CDP": "11"},
 }
 
 #: Other documented spellings of enum values, accepted without a note (EM compares enum values
