@@ -30,7 +30,7 @@ def resolve_type(query: Query, schema: Schema, em_version: EmVersion | None, sou
     if qtype is None:
         sugg = suggest(name.text.strip(), schema.type_names)
         hint = (f"did you mean {' or '.join('`' + s + '`' for s in sugg)}?" if sugg
-                else "`fel schema` lists the 48 types")
+                else "`fel schema` lists the query types")
         fix = Fix(name.span, sugg[0], f"write `{sugg[0]}`", safe=False) if sugg else None
         out.append(make("FEL102", name.span, f"`{name.text}` is not a query type", hint=hint, fix=fix))
         return None

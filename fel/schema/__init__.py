@@ -1,4 +1,4 @@
-"""fel's schema: the 48 query types of ``/api/query``, their fields, and EM versions.
+"""fel's schema: the query types of ``/api/query`` (50), their fields, and EM versions.
 
 The data is generated from Veeam's documentation by ``python -m fel.schema.generate`` and
 shipped as ``fel/schema/data/*.json``; nothing here reads the shared doc extracts.
