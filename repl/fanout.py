@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
-__all__ = ["FleetSession", "FleetConnection", "is_fleet_request", "open_fleet"]
+__all__ = ["FleetSession", "FleetConnection", "is_fleet_request", "open_fleet", "fleet_connector"]
 
 
 def is_fleet_request(words: Sequence[str], *, config: Any = None) -> bool:
@@ -94,19 +94,33 @@ class FleetConnection:
 
 def open_fleet(words: Sequence[str], *, password_prompt: Callable[[str], str] | None = None,
                interactive: bool | None = None, config: Any = None) -> FleetConnection:
-    """Select the profiles ``words`` name (globs allowed), resolve their passwords (prompting
-    when needed), and log on to all of them at once. Raises :class:`ConfigError` for a bad
-    selection or profile, and :class:`ClientError` when no server could be logged on."""
+    """``\\connect`` with several profiles: select the profiles ``words`` name (globs allowed),
+    resolve their passwords (prompting when needed), and log on to all of them at once. Raises
+    :class:`ConfigError` for a bad selection or profile, and :class:`ClientError` when no
+    server could be logged on."""
+    if interactive is None and password_prompt is not None:
+        interactive = True
+    return fleet_connector(words, password_prompt=password_prompt, interactive=interactive, config=config)()
+
+
+def fleet_connector(patterns: Sequence[str], *, user: str | None = None, password_env: str | None = None,
+                    password_prompt: Callable[[str], str] | None = None, interactive: bool | None = None,
+                    config: Any = None) -> Callable[[], FleetConnection]:
+    """Select the profiles and resolve their passwords now (a bad selection or profile raises
+    :class:`ConfigError`); the function returned logs on to all of them at once — in the
+    background for ``fel repl --profile 'eu-*'`` — and fails only when none answers."""
     from fel.client.errors import ClientError
     from fel.client.fleet import Fleet
 
-    if interactive is None and password_prompt is not None:
-        interactive = True
-    fleet = Fleet.from_profiles(list(words), config=config, prompt=password_prompt, interactive=interactive,
-                                keep_sessions=True)
-    failures = fleet.logon()
-    if len(failures) == len(fleet.servers):
-        fleet.close()
-        reasons = "; ".join(str(f) for f in failures)
-        raise ClientError(f"none of the {len(failures)} servers answered the logon: {reasons}")
-    return FleetConnection(fleet, failures)
+    fleet = Fleet.from_profiles(list(patterns), config=config, user=user, password_env=password_env,
+                                prompt=password_prompt, interactive=interactive, keep_sessions=True)
+
+    def connect() -> FleetConnection:
+        failures = fleet.logon()
+        if len(failures) == len(fleet.servers):
+            fleet.close()
+            raise ClientError(f"none of the {len(failures)} servers answered the logon: "
+                              + "; ".join(str(f) for f in failures))
+        return FleetConnection(fleet, failures)
+
+    return connect

@@ -52,18 +52,28 @@ def main(args: Any) -> int:
             print("fel repl: --user needs --url (or a --profile)", file=sys.stderr)
             return 2
         # Resolve the password now (it may be prompted for), log on in the background.
-        try:
-            from fel.client.errors import ClientError
+        from fel.client.config import is_pattern
+        from fel.client.errors import ClientError
 
-            conn = open_connection(url=args.url, user=args.user, profile=args.profile,
-                                   password_env=args.password_env, logon=False)
-        except ClientError as exc:
-            print(f"fel repl: {exc}", file=sys.stderr)
-            return 2
+        if args.profile and not args.url and is_pattern(args.profile):  # a glob: several servers
+            from .fanout import fleet_connector
 
-        def connector():
-            conn.client.logon()
-            return conn
+            try:
+                connector = fleet_connector([args.profile], user=args.user, password_env=args.password_env)
+            except ClientError as exc:
+                print(f"fel repl: {exc}", file=sys.stderr)
+                return 2
+        else:
+            try:
+                conn = open_connection(url=args.url, user=args.user, profile=args.profile,
+                                       password_env=args.password_env, logon=False)
+            except ClientError as exc:
+                print(f"fel repl: {exc}", file=sys.stderr)
+                return 2
+
+            def connector():
+                conn.client.logon()
+                return conn
     shell = Shell(connection=connection, connector=connector,
                   password_prompt=_password_prompt if sys.stdin.isatty() else None)
     if not sys.stdin.isatty():

@@ -129,3 +129,17 @@ def test_what_connect_arguments_mean(shell, words, fleet):
 def test_a_password_after_a_url_is_still_refused(shell, urls):
     shell.execute(f"\\connect {urls['eu-1']} ops {PASSWORD}")
     assert "never a password" in shell.out.getvalue()
+
+
+def test_fel_repl_profile_glob_fans_out_in_batch_mode(shell, monkeypatch, capsys):
+    from fel.cli import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("Repository limit 1\n"))
+    code = main(["repl", "--profile", "eu-*"])
+    out = capsys.readouterr().out
+    assert code == 1  # eu-dead's failure is an error line, so the batch exits 1
+    assert "eu-dead: connection refused" in out and "(2 rows from 2 of 3 servers" in out
+    assert sorted(line.split("|")[0].strip() for line in out.splitlines() if line.startswith(" eu-")) == ["eu-1", "eu-2"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("Repository limit 1\n"))
+    assert main(["repl", "--profile", "nowhere-*"]) == 2
+    assert "no profile matches 'nowhere-*'" in capsys.readouterr().err
