@@ -135,3 +135,15 @@ def test_main_rejects_bad_arguments(tmp_path, capsys):
                     reason="set FEL_DOCS_DUMP to a local copy of veeam-docs-vbr-dump to re-derive the facts")
 def test_stored_facts_match_the_dump():
     assert docfacts.derive(Path(os.environ["FEL_DOCS_DUMP"])) == docfacts.load_facts()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_derive_from_a_git_directory(dump):
+    """The dump fetched as a bare repository (no work tree) is read with git itself."""
+    import subprocess
+
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_GLOBAL": os.devnull}
+    for args in (["init", "-q"], ["add", "docs"], ["commit", "-q", "-m", "pages"]):
+        subprocess.run(["git", *args], cwd=dump, check=True, env=env, capture_output=True)
+    assert docfacts.derive(dump / ".git") == docfacts.derive(dump)
