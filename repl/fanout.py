@@ -54,6 +54,10 @@ class FleetSession:
     def query_url(self, compiled: Any, **_: Any) -> str:
         return compiled.url()
 
+    def server_urls(self, compiled: Any) -> list[tuple[str, str]]:
+        """(profile, URL) of the request each server gets (``\\url``)."""
+        return [(server.profile, compiled.url(server.url)) for server in self.fleet.servers]
+
     def logout(self) -> None:
         self.fleet.close()
 

@@ -135,8 +135,12 @@ class ResultsMixin:
             compiled = self._compile(text)
         if compiled is None:
             return
-        base = getattr(getattr(self._connection, "client", None), "base", None)
-        self.info(compiled.url(base))
+        client = getattr(self._connection, "client", None)
+        per_server = getattr(client, "server_urls", None)
+        if callable(per_server):  # a fan-out: the request each server gets
+            self.info("\n".join(f"{profile}: {url}" for profile, url in per_server(compiled)))
+            return
+        self.info(compiled.url(getattr(client, "base", None)))
 
     def explain(self, arg: str) -> None:
         text = self._query_text(arg)

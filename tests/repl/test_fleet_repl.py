@@ -143,3 +143,12 @@ def test_fel_repl_profile_glob_fans_out_in_batch_mode(shell, monkeypatch, capsys
     monkeypatch.setattr("sys.stdin", io.StringIO("Repository limit 1\n"))
     assert main(["repl", "--profile", "nowhere-*"]) == 2
     assert "no profile matches 'nowhere-*'" in capsys.readouterr().err
+
+
+def test_url_shows_the_request_each_server_gets(shell, urls):
+    shell.execute("\\connect eu-1 eu-2")
+    shell.out.seek(0)
+    shell.out.truncate()
+    shell.execute("\\url Job where Platform == VMware limit 3")
+    query = "query?type=Job&format=Entities&filter=Platform%3D%3DVMware&pageSize=3&page=1"
+    assert _lines(shell) == [f"{name}: {urls[name]}{query}" for name in ("eu-1", "eu-2")]
