@@ -34,7 +34,7 @@ from requests.structures import CaseInsensitiveDict
 
 from .deadline import Watch, install
 from .decode import DEFAULT_MAX_BODY
-from .errors import BodyTooLarge, ClientError, ConnectFailed, RequestInfo, TimedOut, TlsFailed, redact
+from .errors import BodyTooLarge, ClientError, ConnectFailed, DecodeError, RequestInfo, TimedOut, TlsFailed, redact
 
 __all__ = ["TransportPolicy", "Reply", "Transport", "InsecureConnectionWarning", "VBR_PORT", "port_hint",
            "DEFAULT_DEADLINE"]
@@ -292,8 +292,10 @@ class Transport:
             )
             err.retryable = "refused"  # type: ignore[attr-defined]
             return err
-        if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError,
-                            requests.exceptions.ContentDecodingError)):
+        if isinstance(exc, requests.exceptions.ContentDecodingError):
+            return DecodeError(f"the response body from {where} could not be decompressed"
+                               f" (its Content-Encoding lies or the data is corrupt): {_short(chain)}", request=info)
+        if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError)):
             err = ConnectFailed(f"the connection to {where} failed or dropped: {_short(chain)}", request=info, hint=hint)
             err.retryable = True  # type: ignore[attr-defined]
             return err

@@ -112,8 +112,8 @@ class HostileServer:
         self.port = self.listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}/api/"
         self.connections = 0
-        self.requests: list[str] = []
         self._threads: list[threading.Thread] = []
+        self._socks: list[socket.socket] = []
         self._accept = threading.Thread(target=self._loop, daemon=True)
         self._accept.start()
 
@@ -124,6 +124,7 @@ class HostileServer:
             except (socket.timeout, OSError):
                 continue
             self.connections += 1
+            self._socks.append(sock)
             t = threading.Thread(target=self._serve, args=(sock,), daemon=True)
             self._threads.append(t)
             t.start()
@@ -144,6 +145,11 @@ class HostileServer:
         self.stop.set()
         self._accept.join(timeout=2)
         self.listener.close()
+        for sock in self._socks:  # wake every handler blocked on a client that kept its socket
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
         for t in self._threads:
             t.join(timeout=2)
 
