@@ -7,6 +7,7 @@ import json
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import fel
 from fel.baseurl import BaseURLError, normalize_base
@@ -181,3 +182,21 @@ def test_fel_explain_tree_prints_what_the_repl_explain_shows(capsys, text):
     assert code == (1 if "Nmae" in text else 0)
     if "Nmae" not in text:
         assert "tree       :\n  query " in cli and "dataclass" not in cli and "Comparison(" not in cli
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(
+    st.text(max_size=40),
+    st.builds(lambda scheme, host, rest: scheme + host + rest,
+              st.sampled_from(["", "http://", "https://", "HTTPS://", "ftp://", "https://u:p@"]),
+              st.text(alphabet="em.-_[]:1239 %@/?#\u00e9\u6771", max_size=20),
+              st.text(alphabet="/api?=&:9#[]x", max_size=15)),
+))
+def test_normalize_base_answers_a_root_or_a_base_url_error_for_any_text(text):
+    try:
+        root = normalize_base(text)
+    except BaseURLError as exc:
+        assert str(exc)
+        return
+    assert root.startswith(("http://", "https://")) and root.endswith("/api/")
+    assert normalize_base(root) == root  # idempotent
