@@ -168,3 +168,39 @@ def test_not_shipped_patterns_see_the_old_wording():
     assert NOT_SHIPPED.search("where REFERENCE.md records a decision")
     assert NOT_SHIPPED.search("3. `;` binds tighter than `,` (REFERENCE §2).")
     assert MAINTAINERS_ONLY.search("re-checked by `python -m fel.schema.generate --check`")
+
+
+EXAMPLES = ROOT / "docs" / "examples"
+
+
+def test_readme_library_example_is_the_shipped_script():
+    """The README's client snippet is the core of docs/examples/working_sessions.py, line for line."""
+    readme = README.read_text(encoding="utf-8")
+    script = (EXAMPLES / "working_sessions.py").read_text(encoding="utf-8")
+    for line in ('em.query("BackupJobSession where State == Working format entities", all=True)',
+                 'print(session.name, session.fields["Progress"])'):
+        assert line in readme and line in script, line
+    assert "docs/examples/working_sessions.py" in readme
+
+
+@pytest.mark.e2e
+def test_working_sessions_script_against_the_emulator():
+    from fel.client import Client
+    from fel.emulator import Emulator
+
+    now = datetime(2026, 11, 28, 12, tzinfo=timezone.utc)
+    with Emulator(port=0, seed=1, now=now) as em:
+        with Client(em.url, "demo", password="demo") as client:
+            expected = [f"{s.name} {s.fields['Progress']}"
+                        for s in client.query("BackupJobSession where State == Working format entities", all=True)]
+        done = subprocess.run([sys.executable, str(EXAMPLES / "working_sessions.py"), em.url, "demo"],
+                              capture_output=True, text=True, timeout=TIMEOUT,
+                              env={**os.environ, "EM_PASSWORD": "demo"})
+    assert done.returncode == 0, done.stderr
+    assert expected and done.stdout.splitlines() == expected
+
+
+def test_working_sessions_script_without_arguments_explains_itself():
+    done = subprocess.run([sys.executable, str(EXAMPLES / "working_sessions.py")], capture_output=True, text=True,
+                          timeout=TIMEOUT, env={k: v for k, v in os.environ.items() if k != "EM_PASSWORD"})
+    assert done.returncode == 2 and "EM_PASSWORD=" in done.stderr and "Traceback" not in done.stderr
