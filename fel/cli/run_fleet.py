@@ -1,7 +1,7 @@
 """``fel run`` across several Enterprise Managers (fan-out), called from :mod:`fel.cli.run`.
 
 Chosen by ``--all-profiles``, more than one ``--profile``, or a ``--profile`` glob
-(``'eu-*'``). The query has been checked by then; it is compiled once here, the profiles and
+(``'eu-*'``; also a glob in ``$FEL_PROFILE`` when no ``--profile`` or ``--url`` is given). The query has been checked by then; it is compiled once here, the profiles and
 passwords are resolved (a bad profile: exit 2, before any request), and the servers are
 queried in a bounded pool (:class:`fel.client.fleet.Fleet`). Rows are printed as each
 server's pages arrive, each naming its profile; a server that fails gets one line on stderr.
@@ -44,11 +44,25 @@ def add_fleet_arguments(parser: argparse.ArgumentParser) -> None:
                             " of different servers interleave as they arrive")
 
 
-def wants_fleet(args: argparse.Namespace) -> bool:
-    """Several servers: --all-profiles, --profile given more than once, or a glob."""
+def _patterns(args: argparse.Namespace) -> list[str]:
+    """The --profile values, else a glob in $FEL_PROFILE (when no --url names a server)."""
+    import os
+
     from fel.client.config import is_pattern
 
-    profiles = getattr(args, "profile", None) or []
+    given = list(getattr(args, "profile", None) or [])
+    env = os.environ.get("FEL_PROFILE")
+    if not given and env and is_pattern(env) and not getattr(args, "url", None):
+        return [env]
+    return given
+
+
+def wants_fleet(args: argparse.Namespace) -> bool:
+    """Several servers: --all-profiles, --profile given more than once, or a glob (also in
+    $FEL_PROFILE)."""
+    from fel.client.config import is_pattern
+
+    profiles = _patterns(args)
     return bool(getattr(args, "all_profiles", False) or len(profiles) > 1 or any(is_pattern(p) for p in profiles))
 
 
@@ -85,7 +99,7 @@ def run_fleet(args: argparse.Namespace, text: str) -> int:
     if args.merge_sort and compiled.sort is None:
         _error("--merge-sort merges sorted rows: the query needs `order by FIELD` (or sortAsc/sortDesc)")
         return 2
-    profiles = select_profiles(args.profile or (), all_profiles=args.all_profiles, path=args.config)
+    profiles = select_profiles(_patterns(args), all_profiles=args.all_profiles, path=args.config)
     servers = servers_from_profiles(profiles, user=args.user, password_env=args.password_env,
                                     verify=False if args.insecure else None, ca_bundle=args.ca_bundle,
                                     wire=args.wire, retries=getattr(args, "retries", None))

@@ -486,3 +486,12 @@ def test_cli_page_cap_and_retries_apply_to_every_server(cli, monkeypatch):
     assert Counter(json.loads(line)["profile"] for line in out.splitlines()) == {"eu-1": 2, "eu-2": 2}
     assert "page cap stopped the pages of eu-1, eu-2" in err
     assert [(m["max_pages"], m["retries"], m["deadline"]) for m in made] == [(1, 2, None)] * 2
+
+
+def test_cli_a_glob_in_fel_profile_fans_out(cli, monkeypatch):
+    monkeypatch.setenv("FEL_PROFILE", "eu-?")
+    code, out, err = cli("-o", "jsonl", "Job limit 1")
+    assert code == 0, err
+    assert sorted(json.loads(line)["profile"] for line in out.splitlines()) == ["eu-1", "eu-2"]
+    code, out, err = cli("-p", "eu-1", "-o", "jsonl", "Job limit 1")  # --profile wins: one server, no profile key
+    assert code == 0 and "profile" not in json.loads(out)
