@@ -211,6 +211,8 @@ class EmulatorApp:
             return ctx.ok(ref_node(what, ctx.api, "EntityRef"))
         if kind == "list":
             parent, dl = what
+            if dl.child is None and dl.empty_root:
+                return ctx.ok(Node(dl.empty_root, [], None, [], collection=ctx.as_json))
             return ctx.ok(listing(ctx, dl.child, self.dataset.members(parent, dl), as_entities=want_entity))
         return ctx.ok(listing(ctx, what, self.dataset.entities(what), as_entities=want_entity))
 

@@ -50,8 +50,10 @@ def build_infra(b: Builder) -> None:
                 roots.append(b.make("HierarchyRoot", {
                     "Name": mname, "UniqueId": b.guid().upper(), "HostType": host_type},
                     id=ms_id, extras={"HierarchyRootId": ms_id}, links=[b.up(srv)]))
-            b.make("ManagedServer", {"Name": mname, "Description": desc, "ManagedServerType": mtype},
-                   id=ms_id, links=[b.up(srv, "BackupServer")] + [b.up(r, "HierarchyRoot", "Related") for r in roots])
+            ms = b.make("ManagedServer", {"Name": mname, "Description": desc, "ManagedServerType": mtype},
+                        id=ms_id, links=[b.up(srv, "BackupServer")] + [b.up(r, "HierarchyRoot", "Related") for r in roots])
+            for r in roots:  # and back, as Veeam's HierarchyRoot example links its managed server
+                r.links = r.links + (b.up(ms, "ManagedServer", "Related"),)
         for rname, cap_gib, free_gib in REPOSITORIES:
             cap = cap_gib * GiB + rng.randrange(0, 1 << 20) * 4096
             free = min(cap, free_gib * GiB + rng.randrange(0, 1 << 18) * 4096)

@@ -253,9 +253,17 @@ def build_sessions(b: Builder) -> None:
                         plan.sessions.append(_session(b, plan, again, retry=True))
 
 
+def _points_by_vm_and_time(b: Builder, type_name: str, vm_field: str) -> dict[tuple[str, datetime], Entity]:
+    """Restore (replica) points by (VM, time): a task of a successful run links its VM's point."""
+    return {(p.fields[vm_field], p.fields["CreationTime"]): p for p in b.ds.entities(type_name)}
+
+
 @family("tasks", ("BackupTaskSession", "ReplicaTaskSession"))
 def build_tasks(b: Builder) -> None:
     b.ds.entities("BackupJobSession")
+    points = {"BackupTaskSession": _points_by_vm_and_time(b, "VmRestorePoint", "VmName"),
+              "ReplicaTaskSession": _points_by_vm_and_time(b, "VmReplicaPoint", "VmDisplayName")}
+    point_type = {"BackupTaskSession": "VmRestorePoint", "ReplicaTaskSession": "VmReplicaPoint"}
     reasons = ("Error: Connection timed out", "Error: Failed to create VM snapshot; task aborted",
                "Warning: Changed block tracking is disabled, \"full scan\" incremental run")
     for plan in b.ds.plans["jobs"]:
@@ -291,5 +299,7 @@ def build_tasks(b: Builder) -> None:
                     "EndTime": end, "State": vm_state, "Result": vm_result, "Reason": reason,
                     "TotalSize": b.rng.randrange(8, 800) << 30, "JobSessionUid": s.uid,
                     "JobUid": plan.job.uid, "JobName": plan.job.name},
-                    links=[b.up(plan.server), b.up(s, link_type)])
+                    links=[b.up(plan.server), b.up(s, link_type)]
+                    + [b.up(p, point_type[type_name], "Related") for p in
+                       filter(None, [points[type_name].get((vm, s.fields["EndTime"]))])])
                 t = t + took

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from .builder import Builder, family
 from .gen_jobs import NEVER
 from .gen_points import point_name
+from .model import Entity
 from .names import TENANTS
 
 #: Doc example: CdpReplicaTaskSession for virt03-ubuntu01 between 2021-06-15 and 2021-06-16.
@@ -149,6 +150,14 @@ def build_selfservice(b: Builder) -> None:
 def build_misc(b: Builder) -> None:
     servers = b.ds.entities("BackupServer")
     vms = ("virt03-ubuntu01", "dbserver01", "exch01", "filesrv03", "web01", "jump host 1", "vm-ümlaut")
+    points: dict[str, list[Entity]] = {}
+    for p in b.ds.entities("VmRestorePoint"):  # a restore links the point it restored from
+        points.setdefault(p.fields["VmName"], []).append(p)
+
+    def restored_from(vm: str, start: datetime) -> list[Entity]:
+        before = [p for p in points.get(vm, ()) if p.fields["CreationTime"] <= start]
+        return [max(before, key=lambda p: p.fields["CreationTime"])] if before else []
+
     for n in range(b.count(14)):
         vm = vms[n % len(vms)]
         took = timedelta(minutes=b.rng.randrange(3, 60))
@@ -160,7 +169,8 @@ def build_misc(b: Builder) -> None:
             "Type": "FileLevelRestore" if flr else "RestoreVm", "CreationTime": start,
             "EndTime": start + took, "State": "Stopped",
             "Result": "Failed" if n % 9 == 4 else "Success", "VmDisplayName": vm},
-            extras={"Progress": 100}, links=[b.up(servers[n % len(servers)])])
+            extras={"Progress": 100}, links=[b.up(servers[n % len(servers)])]
+            + [b.up(p, "VmRestorePointReference", "Related") for p in restored_from(vm, start)])
     sessions = b.ds.entities("BackupJobSession")[-200:]
     for n in range(1, b.count(10) + 1):
         finished = n % 5 != 0

@@ -108,13 +108,16 @@ def build_replicas(b: Builder) -> None:
         for n, session in enumerate(_good(plan, RETAIN_REPLICA)):
             when = session.fields["EndTime"]
             kind = ("Full", "Full") if n == 0 else ("Snapshot", "Incremental")
+            vapp = None
             if plan.platform == "vCloud":
-                b.make("vAppReplicaPoint", {
+                vapp = b.make("vAppReplicaPoint", {
                     "Name": point_name("vApp002", when), "vAppDisplayName": "vApp002", "vAppName": "vApp002",
                     "CreationTime": when, "Type": kind[0], "Algorithm": kind[1]},
                     links=[b.up(plan.server), b.up(replica)])
-            for vm in plan.vms:
-                b.make("VmReplicaPoint", {
+            for v, vm in enumerate(plan.vms):
+                point = b.make("VmReplicaPoint", {
                     "Name": point_name(vm, when), "CreationTime": when, "Type": kind[0], "Algorithm": kind[1],
                     "VmDisplayName": vm}, extras={"VmName": vm},
                     links=[b.up(plan.server), b.up(replica)])
+                if vapp is not None and v == 0:  # Veeam's vApp replica point links down to a VM's point
+                    vapp.links = vapp.links + (b.up(point, "VmReplicaPointReference", "Down"),)

@@ -10,8 +10,9 @@ link ``Type`` as Veeam writes them, e.g. ``/jobs/{id}/backupSessions`` typed
 * ``bridge``: the entities of ``child`` that share an entity of a bridge type with the parent
   (a restore point's backup files are the files its VM restore points link to);
 * ``child=None`` (or a type the schema does not have): a list of something the emulator has
-  none of (a CDP replica's VM list), so it is always empty — as on a server where nothing of
-  the kind exists.
+  none of (a CDP replica's VM list, a restore point's mounts — nothing is ever mounted), so it
+  is always empty — as on a server where nothing of the kind exists; ``empty_root`` names the
+  root of an empty entity list (``<VmRestorePointMounts/>``).
 
 Lists of ``...ReferenceList`` type are served as ``EntityReferences`` (entities with
 ``?format=Entity``); lists of types without references (credentials, objects in jobs …) as
@@ -37,6 +38,8 @@ class DownLink:
     entity: bool = False
     #: Older spellings of the segment that still resolve (not written in links).
     aliases: tuple[str, ...] = ()
+    #: For an always-empty entity list (``child=None``): its root element (``VmRestorePointMounts``).
+    empty_root: str | None = None
 
 
 _D = DownLink
@@ -78,6 +81,9 @@ DOWN_LINKS: dict[str, tuple[DownLink, ...]] = {
     "CloudReplica": (_D("vmReplicaPoints", "CloudVmReplicaPointReferenceList", "CloudVmReplicaPoint"),),
     "CloudTenant": (_D("subtenants", "CloudSubtenantList", "CloudSubtenant"),),
     "Replica": (_D("vmReplicaPoints", "VmReplicaPointReferenceList", "VmReplicaPoint"),),
+    "VmRestorePoint": (_D("mounts", "VmRestorePointMountList", None, empty_root="VmRestorePointMounts"),),
+    "AgentRestorePoint": (_D("mounts", "AgentRestorePointMountList", None, empty_root="AgentRestorePointMounts"),),
+    "VmReplicaPoint": (_D("mounts", "VmReplicaPointMountList", None, empty_root="VmReplicaPointMounts"),),
     "Repository": (_D("backups", "BackupReferenceList", "Backup"),
                    _D("replicas", "ReplicaReferenceList", "Replica")),
 }
