@@ -59,7 +59,7 @@ def normalize_base(url: str) -> str:
         raise BaseURLError(f"no host name in URL {url!r}")
     if "[" not in parts.netloc and not _HOST.fullmatch(host):
         raise BaseURLError(f"not a valid host name in URL {url!r}: {host!r}")
-    netloc = parts.netloc
+    netloc = parts.netloc.rstrip(":")  # `em:` names no port
     if port is None and bare:
         netloc += f":{EM_PORT}"
     path = parts.path

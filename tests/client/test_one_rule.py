@@ -113,6 +113,8 @@ BASES = [
     ("https://proxy/em/api/", "https://proxy/em/api/"),
     ("https://[::1]:9398", "https://[::1]:9398/api/"),
     ("  HTTPS://EM:9398/API  ", "https://EM:9398/api/"),
+    ("em:", "https://em:9398/api/"),
+    ("https://em:/api/", "https://em/api/"),
 ]
 
 
@@ -184,7 +186,7 @@ def test_fel_explain_tree_prints_what_the_repl_explain_shows(capsys, text):
         assert "tree       :\n  query " in cli and "dataclass" not in cli and "Comparison(" not in cli
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(st.one_of(
     st.text(max_size=40),
     st.builds(lambda scheme, host, rest: scheme + host + rest,
