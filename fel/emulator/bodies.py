@@ -113,7 +113,8 @@ class Ctx:
 def api_root(api: str) -> Node:
     versions = [Node("SupportedVersion", [("Name", v)], None, [],
                      [("Create", "LogonSession", f"{api}/sessionMngr/?v={v}", None)]) for v in SUPPORTED_VERSIONS]
-    sv = Node("SupportedVersions", [], None, versions)
+    # JSON doubly nested, as real 13.x servers answer: {"SupportedVersions": {"SupportedVersions": [...]}}
+    sv = Node("SupportedVersions", [], None, versions, collection=True)
     return Node("EnterpriseManager", [], None, [sv],
                 [("Down", "LogonSessionList", f"{api}/logonSessions", None),
                  ("Create", "LogonSession", f"{api}/sessionMngr/?v=latest", None)])

@@ -278,3 +278,15 @@ def test_every_navigational_link_of_veeams_entity_examples_is_on_the_emulators_e
                 if want not in have:
                     missing.append(link)
     assert not missing, sorted(set(missing))
+
+
+def test_api_root_json_nests_supported_versions_like_a_real_server(base, camel_emulator):
+    """Real 13.x: {"supportedVersions": {"supportedVersions": [{"links": […], "name": "v1_5"} …]}, "links": […]}
+    (clients tell 12.x from 13.x by that key)."""
+    import requests
+
+    pascal = requests.get(base, headers=JSON).json()
+    assert [v["Name"] for v in pascal["SupportedVersions"]["SupportedVersions"]] == ["v1_5", "v1_6", "v1_7"]
+    camel = _json(requests.get(camel_emulator.url, headers=JSON))
+    versions = camel["supportedVersions"]["supportedVersions"]
+    assert versions[0]["links"][0]["rel"] == "Create" and [lk["rel"] for lk in camel["links"]] == ["Down", "Create"]
