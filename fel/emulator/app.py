@@ -231,7 +231,7 @@ def _basic_user(header: str, users: Mapping[str, str]) -> str | None:
         return None
     try:
         decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except (binascii.Error, ValueError):  # not base64 (non-ASCII characters too), not UTF-8
         return None
     user, sep, password = decoded.partition(":")
     if not sep:

@@ -88,7 +88,12 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         host = self.headers.get("Host") or self.server.host_port
         base = f"{self.server.scheme}://{host}/api/"
-        resp = self.server.app.handle(self.command, self.path, dict(self.headers.items()), body, base)
+        try:
+            resp = self.server.app.handle(self.command, self.path, dict(self.headers.items()), body, base)
+        except Exception:  # noqa: BLE001 - a bug must still get an answer, not a dropped connection
+            self.close_connection = True
+            self.send_error(500, "Internal Server Error (the emulator failed on this request)")
+            return
         if resp.drop:
             self.close_connection = True
             try:

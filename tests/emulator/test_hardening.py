@@ -28,6 +28,7 @@ def _raw(port: int, request: bytes) -> bytes:
     complete response head and Content-Length body have arrived."""
     with _connect(port) as s:
         s.sendall(request)
+        s.shutdown(socket.SHUT_WR)  # nothing more: a cut-short request ends here, not at the idle timeout
         data = b""
         while True:
             chunk = s.recv(65536)
@@ -153,3 +154,61 @@ def test_attribute_values_keep_tabs_and_line_breaks(name):
     el = etree.fromstring(text.encode("utf-8"))
     assert el.get("Name") == name
     assert el.find("Links")[0].get("Name") == name
+
+
+# -- malformed requests: always an answer, never a crash --------------------------------------
+import random  # noqa: E402
+
+from request_fuzz import ALLOWED, check_answer, random_request, raw_request  # noqa: E402
+
+
+def _token(app: EmulatorApp) -> str:
+    r = app.handle("POST", "/api/sessionMngr/?v=latest", {"Authorization": "Basic ZGVtbzpkZW1v"})
+    return dict(r.headers)["X-RestSvcSessionId"]
+
+
+@pytest.mark.parametrize("value", ["Basic \u0665", "Basic ZGVtbzpkZW1v\u00e9", "Basic \u00ff\u00fe", "Basic ////"])
+def test_a_non_ascii_or_broken_authorization_header_is_a_401(value):
+    r = EmulatorApp().handle("POST", "/api/sessionMngr/?v=latest", {"Authorization": value})
+    assert r.status == 401
+
+
+def test_three_thousand_random_requests_each_get_a_proper_answer():
+    app = EmulatorApp()
+    token = _token(app)
+    rng = random.Random(1414)
+    problems = []
+    for _ in range(3000):
+        method, target, headers = random_request(rng, token)
+        try:
+            r = app.handle(method, target, headers, b"")
+        except Exception as exc:  # noqa: BLE001 - the finding
+            problems.append((method, target, headers, f"{type(exc).__name__}: {exc}"))
+            continue
+        problem = check_answer(r.status, r.body)
+        if problem:
+            problems.append((method, target, headers, problem))
+    assert problems == []
+
+
+def test_malformed_requests_over_the_socket_each_get_an_answer_or_a_close():
+    """Broken request lines, Content-Length values, chunking, truncation, long and many
+    headers: the server answers each (or closes the connection) and keeps serving."""
+    with Emulator(seed=SEED, now=NOW, idle_timeout=2) as em:
+        token = logon(em.url, timeout=TIMEOUT).headers["X-RestSvcSessionId"]
+        rng = random.Random(14)
+        statuses = []
+        for _ in range(150):
+            answer = _raw(em.port, raw_request(rng, token))
+            if answer.startswith(b"HTTP/"):
+                status = int(answer.split(b" ", 2)[1])
+                statuses.append(status)
+                assert status in ALLOWED, answer[:300]
+            elif answer:  # an HTTP/0.9-style request (no or a bad version) gets a bare error page
+                import re
+
+                m = re.search(rb"Error code: (\d+)", answer)
+                assert m and int(m.group(1)) in ALLOWED, answer[:300]
+                statuses.append(int(m.group(1)))
+        assert len(statuses) > 100  # most get an answer (a truncated head may just be closed)
+        assert requests.get(em.url, timeout=TIMEOUT).status_code == 200
