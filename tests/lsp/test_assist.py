@@ -12,6 +12,8 @@ CASES = [
      "Failed", 'r = get("https://em:9398/api/query?type=BackupJobSession&filter=Result==Failed")'),
     ("python", 'r = get("https://em:9398/api/query?type=BackupJobSession&filter=Result==Failed;Job‸")',
      "JobName", 'r = get("https://em:9398/api/query?type=BackupJobSession&filter=Result==Failed;JobName")'),
+    ("python", 'r = get("https://em:9398/api/query?type=BackupJobSession&filter=Res‸")', "Result",
+     'r = get("https://em:9398/api/query?type=BackupJobSession&filter=Result")'),
     ("python", 'r = get(EM + "query?type=Bac‸")', "BackupJobSession", 'r = get(EM + "query?type=BackupJobSession")'),
     ("python", 'r = get("https://em:9398/api/query?type=Job&sortAsc=Na‸")', "Name",
      'r = get("https://em:9398/api/query?type=Job&sortAsc=Name")'),
