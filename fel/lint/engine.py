@@ -8,6 +8,7 @@ rule selection and ``fel: noqa`` directives.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -86,6 +87,8 @@ def lint_candidate(cand: Candidate, em_version: str | None = None,
         if verdict == "ambiguous":
             return [_not_em(text, t)]
     diags = url_rules(text, t, em_version)
+    if t.kind == "query" and t.scheme is not None and t.check_start > t.span.start:
+        diags.extend(_origin_shape(text, t, em_version))
     if t.kind in ("query", "statement"):
         start = t.check_start if t.kind == "query" else 0
         end = t.span.end if t.kind == "query" else len(text)
@@ -109,6 +112,25 @@ def lint_candidate(cand: Candidate, em_version: str | None = None,
             continue
         out.append(d)
     return out
+
+
+_PLAIN_ORIGIN = re.compile(r"(?i)https?://[A-Za-z0-9.-]+(?::(\d{1,5}))?(?:/[\w.~-]*)*")
+
+
+def _origin_shape(text: str, t: Target, em_version: str | None) -> list[Diagnostic]:
+    """FEL413 for a malformed host or port, or a `#` before the query, in the part of a URL
+    in front of `/query` (the checker is given only what follows). The whole URL goes to the
+    checker only when that part is not an ordinary `scheme://host:port/path`. EM's REST browser
+    links (`https://em:9398/web/#/api/query?…`) carry the API path in the fragment on purpose."""
+    head = text[t.span.start:t.check_start]
+    if HOLE in head:
+        return []
+    m = _PLAIN_ORIGIN.fullmatch(head)
+    if m is not None and (m.group(1) is None or 0 < int(m.group(1)) < 65536):
+        return []
+    return [_shift(d, t.span.start) for d in _check(text[t.span.start:t.span.end], em_version)
+            if d.code == "FEL413" and d.span.start < len(head)
+            and not text.startswith("#/api/", t.span.start + d.span.start)]
 
 
 def _not_em(text: str, t: Target) -> Diagnostic:
