@@ -97,7 +97,7 @@ def test_report_frames_in_camel_case(camel_emulator):
     obj = json.loads(s.get(camel_emulator.url + "reports/summary/overview", headers=JSON).content.decode("utf-8-sig"))
     assert list(obj)[:3] == ["backupServers", "proxyServers", "repositoryServers"]
     days = json.loads(s.get(camel_emulator.url + "reports/summary/processed_vms", headers=JSON).content.decode("utf-8-sig"))
-    assert list(days) == ["day"] and set(days["day"][0]) == {"backupedVms", "replicatedVms", "timestamp"}
+    assert list(days) == ["days"] and set(days["days"][0]) == {"backupedVms", "replicatedVms", "timestamp"}
 
 
 def test_processed_vms_has_seven_days_newest_first(api, base):
@@ -109,7 +109,7 @@ def test_processed_vms_has_seven_days_newest_first(api, base):
     stamps = [_when(d.get("Timestamp")) for d in days]
     midnight = NOW.replace(hour=0)
     assert stamps == [midnight - timedelta(days=n) for n in range(7)]
-    rows = _report(api, base, "processed_vms", **JSON).json()["Day"]
+    rows = _report(api, base, "processed_vms", **JSON).json()["Days"]
     assert isinstance(rows, list) and len(rows) == 7
 
 
@@ -121,7 +121,7 @@ def test_repository_report_has_a_period_per_repository(api, base, qs):
     assert len(periods) == qs.count("Repository") and all(p.tag == q("Period") for p in periods)
     assert all([c.tag for c in p] == [q(c) for c in REPOSITORY_PERIOD] for p in periods)
     obj = _report(api, base, "repository", **JSON).json()
-    assert isinstance(obj["Period"], list) and list(obj["Period"][0]) == REPOSITORY_PERIOD
+    assert isinstance(obj["Periods"], list) and list(obj["Periods"][0]) == REPOSITORY_PERIOD
 
 
 def test_unknown_report_is_404(api, base):
@@ -196,7 +196,7 @@ def test_vms_overview_agrees_with_the_query_service(api, base, qs):
 
 
 def test_processed_vms_agree_with_the_query_service(api, base, qs):
-    rows = _report(api, base, "processed_vms", **JSON).json()["Day"]
+    rows = _report(api, base, "processed_vms", **JSON).json()["Days"]
     for row in rows[:3]:
         day = _when(row["Timestamp"])
         flt = (f'CreationTime>="{_iso(day)}";CreationTime<"{_iso(day + timedelta(days=1))}";State==Completed;'
@@ -207,7 +207,7 @@ def test_processed_vms_agree_with_the_query_service(api, base, qs):
 
 
 def test_repository_report_agrees_with_the_query_service(api, base, qs):
-    periods = _report(api, base, "repository", **JSON).json()["Period"]
+    periods = _report(api, base, "repository", **JSON).json()["Periods"]
     repos = qs.all("Repository")
     sizes: dict[str, int] = defaultdict(int)
     for repo in repos:
