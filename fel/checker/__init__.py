@@ -19,7 +19,7 @@ from .urlshape import check_unicode, check_url_shape
 
 __all__ = ["check_reading", "resolve_version"]
 
-_QUERY_PATH = re.compile(r"(?:^|/)query/?$", re.IGNORECASE)
+_QUERY_PATH = re.compile(r"(?:^|/)query/?$", re.IGNORECASE | re.ASCII)
 
 
 def resolve_version(em_version: str | EmVersion | None) -> EmVersion | None:

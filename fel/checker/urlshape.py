@@ -13,7 +13,7 @@ from ..syntax.reader import Reading
 __all__ = ["check_unicode", "check_url_shape", "authority_problem"]
 
 _SURROGATES = re.compile("[\ud800-\udfff]+")
-_ORIGIN = re.compile(r"\s*https?://", re.IGNORECASE)
+_ORIGIN = re.compile(r"\s*https?://", re.IGNORECASE | re.ASCII)
 _HOST_PUNCT = frozenset("-._~%")
 _MAX_REPORTED = 10
 

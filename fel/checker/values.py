@@ -80,7 +80,7 @@ def format_utc(dt: datetime) -> str:
             f"T{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}Z")
 
 
-TIME_EXPR = re.compile(r"^(?P<base>now|today)(?:(?P<sign>[+-])(?P<n>[0-9]{1,6})(?P<unit>[smhdw]))?$", re.IGNORECASE)
+TIME_EXPR = re.compile(r"^(?P<base>now|today)(?:(?P<sign>[+-])(?P<n>[0-9]{1,6})(?P<unit>[smhdw]))?$", re.IGNORECASE | re.ASCII)
 #: The largest offset a time value may have (FEL213): from any clock reading in the years
 #: 1000–8999 the instant stays a date EM can hold, written with four digits.
 MAX_TIME_OFFSET = timedelta(days=365_250)
@@ -117,7 +117,7 @@ def resolve_time_expr(text: str, now: datetime) -> datetime:
 
 
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_URN = re.compile(r"^urn:veeam:(?P<type>[A-Za-z]+):(?P<id>.+)$", re.IGNORECASE)
+_URN = re.compile(r"^urn:veeam:(?P<type>[A-Za-z]+):(?P<id>.+)$", re.IGNORECASE | re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)

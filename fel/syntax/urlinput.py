@@ -20,9 +20,9 @@ __all__ = ["Decoded", "decode", "looks_like_url", "looks_like_query_string", "sp
 KNOWN_PARAMS = {n.lower(): n for n in ("type", "format", "filter", "sortAsc", "sortDesc", "pageSize", "page")}
 
 _HEX = "0123456789abcdefABCDEF"
-_URL_START = re.compile(r"^\s*(?:https?://|/|[\w.~-]*query(?:%3f|\?)|querysvc)", re.IGNORECASE)
-_QS_START = re.compile(r"^\s*\??(?:" + "|".join(KNOWN_PARAMS) + r")(?:=(?!=)|%3d(?!%3d))", re.IGNORECASE)
-_QS_ENCODED = re.compile(r"\s*(?:%3f)?(?:" + "|".join(KNOWN_PARAMS) + r")%3d", re.IGNORECASE)
+_URL_START = re.compile(r"^\s*(?:https?://|/|[\w.~-]*query(?:%3f|\?)|querysvc)", re.IGNORECASE | re.ASCII)
+_QS_START = re.compile(r"^\s*\??(?:" + "|".join(KNOWN_PARAMS) + r")(?:=(?!=)|%3d(?!%3d))", re.IGNORECASE | re.ASCII)
+_QS_ENCODED = re.compile(r"\s*(?:%3f)?(?:" + "|".join(KNOWN_PARAMS) + r")%3d", re.IGNORECASE | re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,9 +116,9 @@ class UrlParts:
     encoded_in_path: Span | None = None
 
 
-_ENC_QMARK = re.compile(r"%3f", re.IGNORECASE)
-_ENC_EQ = re.compile(r"%3d", re.IGNORECASE)
-_BASE_PATH = re.compile(r"^(?P<origin>https?://[^/?#]*)?(?P<path>[^?#]*)$", re.IGNORECASE)
+_ENC_QMARK = re.compile(r"%3f", re.IGNORECASE | re.ASCII)
+_ENC_EQ = re.compile(r"%3d", re.IGNORECASE | re.ASCII)
+_BASE_PATH = re.compile(r"^(?P<origin>https?://[^/?#]*)?(?P<path>[^?#]*)$", re.IGNORECASE | re.ASCII)
 
 
 def _compose(inner: Decoded, remap: Decoded | None) -> Decoded:

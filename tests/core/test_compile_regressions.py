@@ -58,6 +58,10 @@ REJECTED = [
     ("type=Repository&pageSize=10&filter=Capacity>1%D9%A0", ("FEL206", 44, 51)),
     ('BackupJobSession where CreationTime > "\u0662\u0660\u0662\u0665-08-15T06:00:00Z"', ("FEL201", 38, 60)),
     ("BackupJobSession where CreationTime > now-\u0665h", ("FEL201", 38, 44)),
+    # re.IGNORECASE alone matches U+017F (long s) to `s`: `now-5ſ` was a time value whose unit
+    # then had no meaning (KeyError from check); `httpſ://` read as a URL.
+    ("BackupJobSession where CreationTime > now-5\u017f", ("FEL201", 38, 44)),
+    ("http\u017f://em:9398/api/query?type=Job&pageSize=1", ("FEL001", 4, 30)),
 ]
 
 
