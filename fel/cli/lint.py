@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 
 __all__ = ["configure", "run"]
@@ -37,7 +38,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _err(message: str) -> int:
-    print(f"fel lint: error: {message}", file=sys.stderr)
+    _say(f"fel lint: error: {message}")
     return 2
 
 
@@ -101,8 +102,7 @@ def run(args: argparse.Namespace) -> int:
             else:
                 result = lint_text(src.text, path=name, language=language, settings=settings)
         except Exception as err:  # one bad input must not hide the others' findings
-            print(f"fel lint: error: internal error while linting stdin: {type(err).__name__}: {err}",
-                  file=sys.stderr)
+            _say(f"fel lint: error: internal error while linting stdin: {type(err).__name__}: {err}")
             broken = True
             continue
         result.path = name or "-"
@@ -131,15 +131,14 @@ def run(args: argparse.Namespace) -> int:
                     try:
                         write_source(path, src, new)
                     except (OSError, UnicodeEncodeError) as err:
-                        print(f"fel lint: warning: cannot write fixes to {path}: {err}", file=sys.stderr)
+                        _say(f"fel lint: warning: cannot write fixes to {path}: {err}")
                         result = lint_text(src.text, path=path, settings=settings)
                         n = 0
                 fixed += n
             else:
                 result = lint_text(src.text, path=path, settings=settings)
         except Exception as err:  # one bad file must never stop the run
-            print(f"fel lint: error: internal error while linting {path}: {type(err).__name__}: {err}",
-                  file=sys.stderr)
+            _say(f"fel lint: error: internal error while linting {path}: {type(err).__name__}: {err}")
             broken = True
             continue
         results.append(result)
@@ -150,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
         _write(sys.stdout, fixed_stdin)
         sys.stdout.flush()
     if text:
-        _write(stream, text + "\n")
+        _write(stream, text + "\n", controls=fmt not in ("json", "sarif"), keep_esc=color)
     if broken:
         return 2
     if args.exit_zero:
@@ -174,12 +173,24 @@ def _report_unreadable(path: str, reason: str, settings, results: list, advice: 
     return True
 
 
-def _write(stream, text: str) -> None:
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]|\r(?!\n)")
+_CONTROLS_ESC = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+
+
+def _say(message: str) -> None:
+    _write(sys.stderr, message + "\n", controls=True)
+
+
+def _write(stream, text: str, controls: bool = False, keep_esc: bool = False) -> None:
     """Write ``text`` whatever it holds: a lone surrogate (an unpaired ``\\ud83d`` escape in
     the linted source) is written as its escape, and characters the stream cannot encode
-    are escaped rather than raising."""
+    are escaped rather than raising. With ``controls``, control characters quoted from the
+    linted files (NUL, a lone CR, terminal escape sequences) are shown as ``\\xNN`` so they
+    cannot garble or drive the terminal (ESC is kept when ``keep_esc``: fel's own colours)."""
     if any("\ud800" <= ch <= "\udfff" for ch in text):
         text = "".join(f"\\u{ord(ch):04x}" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+    if controls:
+        text = (_CONTROLS if keep_esc else _CONTROLS_ESC).sub(lambda m: f"\\x{ord(m.group()):02x}", text)
     try:
         stream.write(text)
     except UnicodeEncodeError:

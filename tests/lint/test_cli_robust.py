@@ -199,3 +199,40 @@ def test_stdin_that_tells_nothing_asks_for_a_name(run_cli):
 def test_sniff_language(text, language):
     from fel.lint.languages import sniff_language
     assert sniff_language(text) == language
+
+
+# ---- control characters and undecodable names -----------------------------------------------------
+CONTROL_SOURCE = 'u = "https://em:9398/api/query?type=Jo\\x1b[2Jb\\x00&pageSize=5"\n'
+
+
+@pytest.mark.parametrize("fmt", ["full", "concise", "github"])
+def test_control_characters_from_the_file_are_shown_escaped(run_cli, tmp_path, fmt):
+    (tmp_path / "x.py").write_text(CONTROL_SOURCE, encoding="utf-8")
+    code, out, _ = run_cli("lint", "--isolated", "--color", "never", "--format", fmt, str(tmp_path / "x.py"))
+    assert code == 1 and "FEL102" in out
+    assert "\x1b" not in out and "\x00" not in out
+    assert "\\x1b" in out
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_control_characters_stay_valid_json(run_cli, tmp_path, fmt):
+    (tmp_path / "x.py").write_text(CONTROL_SOURCE, encoding="utf-8")
+    code, out, _ = run_cli("lint", "--isolated", "--format", fmt, str(tmp_path / "x.py"))
+    assert code == 1
+    text = json.dumps(json.loads(out))
+    assert "\\u001b" in text
+
+
+def test_undecodable_file_name_is_reported(tmp_path):
+    if sys.platform == "win32" or sys.getfilesystemencoding().lower() not in ("utf-8", "utf8"):
+        pytest.skip("needs a POSIX file system with UTF-8 names")
+    bad = os.path.join(os.fsencode(tmp_path), b"caf\xe9.py")
+    with open(bad, "wb") as fh:
+        fh.write(GOOD.encode())
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    env.pop("GITHUB_ACTIONS", None)
+    proc = subprocess.run([sys.executable, "-m", "fel", "lint", "--isolated", "--format", "concise", str(tmp_path)],
+                          capture_output=True, env=env, timeout=120)
+    assert proc.returncode == 1, proc.stderr.decode("utf-8", "replace")
+    assert b"Traceback" not in proc.stderr
+    assert b"FEL102" in proc.stdout and b"caf\\udce9.py" in proc.stdout
