@@ -48,6 +48,6 @@ def test_robustness_failure_notices_a_broken_compile(monkeypatch):
         raise UnicodeEncodeError("utf-8", "x", 0, 1, "surrogates not allowed")
 
     monkeypatch.setattr(fel.api, "compile_checked", boom)
-    fel.api._compiled.clear()
-    problem = fuzz_core.robustness_failure("Job where Name == \"a\" limit 5", None)
+    fuzz_core.clear_caches()
+    problem = fuzz_core.robustness_failure('Job where Name == "never compiled before" limit 5', None)
     assert problem and "compile raised UnicodeEncodeError" in problem
