@@ -93,3 +93,37 @@ def test_em_queries_stay_checked(url, code):
 
 def test_plain_query_lists_are_always_em():
     assert [d.code for d in lint("/api/query?type=orgVdc&pageSize=5\n")] == ["FEL102"]
+
+
+# ---- properties: evidence only ever moves a verdict its own way ------------------------------------
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_TYPES = ["Job", "BackupJobSession", "task", "Task", "vm", "orgVdc", "adminVApp", "Jobb", "widgetReport",
+          "JobSession", "FELHOLE", "vAppRestorePoint"]
+_urls = st.builds(
+    lambda origin, path, typ, fmt, extra: origin + path + "?" + "&".join(
+        p for p in (f"type={typ}" if typ else "", f"format={fmt}" if fmt else "", extra) if p),
+    st.sampled_from(["", "https://em.example.local:9398", "https://vcd.example.com", "http://host:8086"]),
+    st.sampled_from(["/api/query", "/query", "/api/vApps/query"]),
+    st.sampled_from(_TYPES + [""]),
+    st.sampled_from(["", "Entities", "records", "references"]),
+    st.sampled_from(["", "pageSize=5", "filter=name==x", "db=x&q=y"]),
+)
+
+
+def _found(source: str) -> set[str]:
+    return {d.code for d in lint(source, "x.py") if d.code != "FEL412"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(url=_urls)
+def test_an_em_signal_never_hides_a_finding(url):
+    src = f"r = s.get('{url}')\n".replace("FELHOLE", "' + t + '")
+    assert _found(src) <= _found("h = {'X-RestSvcSessionId': sid}\n" + src)
+
+
+@settings(max_examples=150, deadline=None)
+@given(url=_urls)
+def test_a_vcd_signal_never_adds_a_finding(url):
+    src = f"r = s.get('{url}')\n".replace("FELHOLE", "' + t + '")
+    assert _found("h = {'x-vcloud-authorization': tok}\n" + src) <= _found(src)
