@@ -67,6 +67,12 @@ def render(results: Sequence[LintResult], fmt: str, *, color: bool = False, fixe
                 line, col = loc.position(d.span.start)
                 mark = "*" if d.fix is not None and d.fix.safe else ""
                 lines.append(f"{r.path or '-'}:{line}:{col}: {d.code}{mark} [{d.severity.value}] {d.message}")
+        elif not r.source:  # a path that could not be read (FEL491): no source to show
+            for d in r.diagnostics:
+                lines.append(f"{r.path or '-'}:1:1: {d.severity.value}[{d.code}] {d.message} ({d.name})")
+                if d.hint:
+                    lines.append(f"  = hint: {d.hint}")
+            lines.append("")
         else:
             lines.append(render_text(r.diagnostics, r.source, path=r.path or "-", color=color))
             lines.append("")

@@ -236,3 +236,12 @@ def test_undecodable_file_name_is_reported(tmp_path):
     assert proc.returncode == 1, proc.stderr.decode("utf-8", "replace")
     assert b"Traceback" not in proc.stderr
     assert b"FEL102" in proc.stdout and b"caf\\udce9.py" in proc.stdout
+
+
+def test_unreadable_path_in_full_format_shows_no_source(run_cli, mixed):
+    code, out, _ = run_cli("lint", "--isolated", "--color", "never", str(mixed / "blob.bin"))
+    assert code == 2
+    first = out.splitlines()[0]
+    assert first.endswith("blob.bin:1:1: error[FEL491] cannot read this file: binary or too large (over 8 MB) "
+                          "to lint (unreadable-path)")
+    assert " | " not in out and "Found 1 finding (1 error)." in out
