@@ -5,7 +5,6 @@ Every function takes any input form: a fel statement, a full EM URL, ``/api/quer
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from datetime import datetime
 from threading import Lock
 
@@ -20,31 +19,50 @@ from .syntax.reader import Reading, read
 __all__ = ["parse", "check", "compile", "compile_query", "compile_params", "explain", "analyse", "read_and_check"]
 
 _CACHE_SIZE = 512
-_cache: "OrderedDict[tuple, tuple[Reading, list[Diagnostic]]]" = OrderedDict()
 _lock = Lock()
-#: compile_query results by (text, type, em_version, base, now); bounded, oldest evicted first.
+# The caches keep results, never trees: a syntax tree with its spans is a few dozen objects per
+# comparison, and 512 of them kept alive slowed every cold call and the garbage collector.
+# Reads are lock-free (a dict lookup is atomic); writers hold _lock; each is bounded, oldest
+# entry evicted first.
+#: check() diagnostics by (text, type, em_version).
+_checked: dict[tuple, tuple[Diagnostic, ...]] = {}
+#: compile_query results by (text, type, em_version, base, now).
 _compiled: dict[tuple, CompiledQuery] = {}
+#: compile() URL strings by the same key (``CompiledQuery.url`` re-encodes on every call).
+_urls: dict[tuple, str] = {}
+
+
+def _remember(cache: dict, key: tuple, value) -> None:
+    with _lock:
+        if len(cache) >= _CACHE_SIZE:
+            del cache[next(iter(cache))]  # oldest first
+        cache[key] = value
+
+
+def clear_caches() -> None:
+    """Forget every cached result (benchmarks and long-running tools that want a clean start)."""
+    with _lock:
+        _checked.clear()
+        _compiled.clear()
+        _urls.clear()
+
+
+def _lookup(cache: dict, key: tuple):
+    try:
+        return cache.get(key)
+    except TypeError:  # unhashable argument: the full path names the problem
+        return None
 
 
 def analyse(text: str, *, type: str | None = None, em_version: str | None = None) -> tuple[Reading, list[Diagnostic]]:
-    """Read and check ``text``; results are cached (the REPL re-checks on every keystroke).
+    """Read and check ``text``: the reading (tree) and its diagnostics.
 
+    Not cached (trees are not kept); :func:`check` and :func:`compile_query` cache their results.
     Never raises for a ``str``: a bad ``em_version`` becomes a diagnostic too.
     """
     if not isinstance(text, str):
         raise TypeError(f"fel expects a str, not {text.__class__.__name__}")
-    key = (text, type, em_version)
-    with _lock:
-        hit = _cache.get(key)
-        if hit is not None:
-            _cache.move_to_end(key)
-            return hit
-    result = read_and_check(text, type=type, em_version=em_version)
-    with _lock:
-        _cache[key] = result
-        if len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return result
+    return read_and_check(text, type=type, em_version=em_version)
 
 
 def read_and_check(text: str, *, type: str | None = None,
@@ -108,7 +126,12 @@ def parse(text: str, *, type: str | None = None) -> Query:
 
 def check(text: str, *, type: str | None = None, em_version: str | None = None) -> list[Diagnostic]:
     """Every diagnostic for ``text`` (errors, warnings, infos), in source order."""
-    return list(analyse(text, type=type, em_version=em_version)[1])
+    key = (text, type, em_version)
+    hit = _lookup(_checked, key)
+    if hit is None:
+        hit = tuple(analyse(text, type=type, em_version=em_version)[1])
+        _remember(_checked, key, hit)
+    return list(hit)
 
 
 def compile_query(text: str, *, base: str | None = None, now: datetime | None = None,
@@ -125,12 +148,16 @@ def compile_query(text: str, *, base: str | None = None, now: datetime | None = 
     if base is not None:
         base = normalize_base(base)
     key = (text, type, em_version, base, now)
-    try:
-        hit = _compiled.get(key)  # lock-free: a dict lookup is atomic; writers hold _lock
-    except TypeError:  # unhashable argument: analyse() names the problem
-        hit = None
+    hit = _lookup(_compiled, key)
     if hit is not None:
         return hit
+    return _compile(key)[0]
+
+
+def _compile(key: tuple) -> tuple[CompiledQuery, bool]:
+    """(compiled query, whether it may be cached) for a key of :data:`_compiled`; the result is
+    remembered when it may be."""
+    text, type, em_version, base, now = key
     reading, diags = analyse(text, type=type, em_version=em_version)
     if reading.query is None or any(d.severity is Severity.ERROR for d in diags):
         raise FelError(diags, text)
@@ -139,18 +166,30 @@ def compile_query(text: str, *, base: str | None = None, now: datetime | None = 
         result = compile_checked(reading.query, base=base, now=clock)
     except FelError as err:  # a time value out of range at the given `now` (FEL213)
         raise FelError([*diags, *err.diagnostics], text) from None
-    if clock is now or not clock.read:
-        with _lock:
-            if len(_compiled) >= _CACHE_SIZE:
-                del _compiled[next(iter(_compiled))]  # oldest first
-            _compiled[key] = result
-    return result
+    cacheable = clock is now or not clock.read
+    if cacheable:
+        _remember(_compiled, key, result)
+    return result, cacheable
 
 
 def compile(text: str, *, base: str | None = None, now: datetime | None = None,
             type: str | None = None, em_version: str | None = None) -> str:
-    """The canonical ``/api/query`` URL for ``text``; raises :class:`FelError` on errors."""
-    return compile_query(text, base=base, now=now, type=type, em_version=em_version).url()
+    """The canonical ``/api/query`` URL for ``text``; raises :class:`FelError` on errors.
+    Memoised like :func:`compile_query` (the URL string itself is kept)."""
+    if base is not None:
+        base = normalize_base(base)
+    key = (text, type, em_version, base, now)
+    hit = _lookup(_urls, key)
+    if hit is not None:
+        return hit
+    compiled = _lookup(_compiled, key)
+    cacheable = compiled is not None
+    if compiled is None:
+        compiled, cacheable = _compile(key)
+    url = compiled.url()
+    if cacheable:
+        _remember(_urls, key, url)
+    return url
 
 
 def compile_params(text: str, *, now: datetime | None = None, type: str | None = None,

@@ -25,6 +25,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[2]
+# FEL_BENCH_ROOT: measure another checkout of fel (e.g. `git archive <commit>` unpacked) with this script.
+ROOT = Path(os.environ.get("FEL_BENCH_ROOT") or ROOT)
 sys.path.insert(0, str(ROOT))
 
 FILTERS = [
@@ -137,6 +139,15 @@ def main() -> None:
     stmt, _, stmt_ratio = paired(fel.compile_query, statements[1:], fiql, fiql_batches[1:], repeat)
     stmt_parse, _, stmt_parse_ratio = paired(parse_statement, statements[1:], fiql, fiql_batches[1:], repeat)
 
+    # Cold fel.check of the bare filter (the first figure) and cold fel.compile of the
+    # query string as it sits in scripts: type=T&filter=<percent-encoded filter>.
+    check_cold, _, check_cold_ratio = paired(lambda it: fel.check(it[1], type=it[0]), batches[1:],
+                                             fiql, fiql_batches[1:], repeat)
+    encoded = [[f"type={t}&filter={quote(f, safe='')}" for t, f in batch] for batch in batches]
+    for q in encoded[0]:
+        fel.compile(q)
+    enc, _, enc_ratio = paired(fel.compile, encoded[1:], fiql, fiql_batches[1:], repeat)
+
     # Warm: the same eight texts again and again (answered by the caches).
     warm_items = [FILTERS * (n // len(FILTERS) * 5)] * repeat
     for t, f in FILTERS:
@@ -144,6 +155,9 @@ def main() -> None:
     warm, warm_ref, warm_ratio = paired(lambda it: fel.compile_query(it[1], type=it[0]), warm_items,
                                         fiql, [[to_fiql(f) for _, f in FILTERS] * (n // len(FILTERS))] * repeat,
                                         repeat)
+    compile_warm, _, compile_warm_ratio = paired(lambda it: fel.compile(it[1], type=it[0]), warm_items,
+                                                 fiql, [[to_fiql(f) for _, f in FILTERS] * (n // len(FILTERS))] * repeat,
+                                                 repeat)
     check_warm, _, check_warm_ratio = paired(lambda it: fel.check(it[1], type=it[0]), warm_items,
                                              fiql, [[to_fiql(f) for _, f in FILTERS] * (n // len(FILTERS))] * repeat,
                                              repeat)
@@ -152,6 +166,9 @@ def main() -> None:
           f"lark {__import__('lark').__version__}; {repeat} rounds x {n} calls; medians")
     print(f"fiql-parser parse (reference)        {cold_ref:8.2f} µs/filter   1.00×")
     print(f"fel check+compile, cold              {cold:8.2f} µs/filter   {cold_ratio:5.2f}× fiql-parser")
+    print(f"fel check, cold                      {check_cold:8.2f} µs/filter   {check_cold_ratio:5.2f}× fiql-parser")
+    print(f"fel.compile, percent-encoded query string, cold {enc:8.2f} µs   {enc_ratio:5.2f}× fiql-parser")
+    print(f"fel.compile (URL string), warm       {compile_warm:8.2f} µs/filter   {1 / compile_warm_ratio:5.1f}× faster than fiql-parser")
     print(f"fel check+compile, warm              {warm:8.2f} µs/filter   {1 / warm_ratio:5.1f}× faster than fiql-parser")
     print(f"fel check, warm                      {check_warm:8.2f} µs/filter   {1 / check_warm_ratio:5.1f}× faster than fiql-parser")
     print(f"  fel parse only, fast path          {parse_fast:8.2f} µs/filter   {parse_ratio:5.2f}× fiql-parser")

@@ -73,7 +73,7 @@ def run_check(queries: list[str]) -> float:
 
 def fresh_cache() -> None:
     from fel import api
-    api._cache.clear()
+    api.clear_caches()
 
 
 def main() -> None:

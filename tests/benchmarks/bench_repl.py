@@ -90,7 +90,7 @@ def bench_keystrokes(runs: int) -> None:
         highlight.classify.cache_clear()
         import fel.api as api
 
-        api._cache.clear()
+        api.clear_caches()
         comp = Completion(now=lambda: now)
         for end in range(1, len(LINE) + 1):
             text = LINE[:end]

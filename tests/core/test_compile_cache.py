@@ -24,9 +24,9 @@ class FakeClock:
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    api._compiled.clear()
+    api.clear_caches()
     yield
-    api._compiled.clear()
+    api.clear_caches()
 
 
 def test_same_arguments_give_the_cached_result():
@@ -103,3 +103,43 @@ def test_concurrent_callers_get_equal_results():
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda t: fel.compile_query(t, type="Job").filter, texts))
     assert results == texts
+
+
+def test_compile_memoises_the_url_string():
+    first = fel.compile("BackupJobSession where Result == Failed limit 5")
+    assert first == "https://localhost:9398/api/query?type=BackupJobSession&filter=Result%3D%3DFailed&pageSize=5&page=1"
+    assert fel.compile("BackupJobSession where Result == Failed limit 5") is first
+    # the URL cache is keyed like compile_query's: another base is another entry
+    other = fel.compile("BackupJobSession where Result == Failed limit 5", base="em")
+    assert other.startswith("https://em:9398/api/query?") and other is not first
+
+
+def test_compile_does_not_memoise_a_url_that_read_the_clock(monkeypatch):
+    monkeypatch.setattr(compiler, "datetime", FakeClock)
+    text = "BackupJobSession where CreationTime >= now-1h"
+    monkeypatch.setattr(FakeClock, "current", datetime(2026, 1, 10, 12, 0, 0, tzinfo=timezone.utc))
+    first = fel.compile(text)
+    monkeypatch.setattr(FakeClock, "current", datetime(2026, 1, 10, 13, 0, 0, tzinfo=timezone.utc))
+    assert fel.compile(text) != first
+    assert not api._urls and not api._compiled
+
+
+def test_the_caches_keep_results_not_trees():
+    from fel.compiler import CompiledQuery
+    from fel.diagnostics import Diagnostic
+    for text in ("BackupJobSession where Result == Failed", "type=Job&filter=Name==x", "Job where Nme == x"):
+        fel.check(text)
+        try:
+            fel.compile(text)
+        except FelError:
+            pass
+    assert api._checked and api._compiled and api._urls
+    assert all(isinstance(d, Diagnostic) for v in api._checked.values() for d in v)
+    assert all(isinstance(v, CompiledQuery) for v in api._compiled.values())
+    assert all(isinstance(v, str) for v in api._urls.values())
+
+
+def test_check_returns_a_fresh_list_each_time():
+    first = fel.check("Job where Nme == x")
+    first.clear()
+    assert [d.code for d in fel.check("Job where Nme == x")] == ["FEL101"]
