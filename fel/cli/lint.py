@@ -16,9 +16,10 @@ __all__ = ["configure", "run"]
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = ("Lint EM queries stored in files: plain query lists (one per line) and the "
-                          "string literals of scripts (.py .ps1 .sh .php .js .ts .go .cs .pl .rb .yaml "
-                          ".json .md …). Directories are walked (.gitignore respected).")
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .); - reads stdin")
+                          "string literals of scripts (.py .ps1 .sh .php .js .ts .go .cs .pl .rb .groovy .kt "
+                          ".scala .yaml .json .md …). Directories are walked (.gitignore respected). Paths that "
+                          "cannot be read are errors (FEL491, exit 2).")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .); - reads stdin (language from --stdin-filename, else from the content)")
     parser.add_argument("--format", choices=("full", "concise", "json", "sarif", "github"), default=None,
                         help="output format (default: full; github under GitHub Actions)")
     parser.add_argument("--em-version", metavar="V", help="Enterprise Manager version the queries target (e.g. 12, 9.5u4)")
