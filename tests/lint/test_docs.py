@@ -53,5 +53,7 @@ def test_pre_commit_hook():
     assert {"python", "powershell", "shell", "yaml", "json", "markdown"} <= set(lint["types_or"])
     import re
     files = re.compile(lint["files"])
-    for name in ("a.py", "b.ps1", "c.sh", "d.yaml", "e.json", "f.md", "g.queries", "h.go", "i.cs"):
+    for name in ("a.py", "b.ps1", "c.sh", "d.yaml", "e.json", "f.md", "g.queries", "h.go", "i.cs", "j.groovy",
+                 "k.kt", "l.scala", "ci/Jenkinsfile"):
         assert files.search(name), name
+    assert {"groovy", "kotlin", "scala"} <= set(lint["types_or"])
