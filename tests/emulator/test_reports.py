@@ -19,7 +19,12 @@ JSON = {"Accept": "application/json"}
 
 
 def _when(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    # fel's parser: Python 3.10's fromisoformat takes only 3 or 6 fraction digits (EM writes 0-7).
+    from fel.client.values import parse_datetime
+
+    value = parse_datetime(text)
+    assert value is not None, text
+    return value
 
 
 def _iso(t: datetime) -> str:
