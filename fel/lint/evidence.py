@@ -8,6 +8,7 @@ is checked as EM's only on evidence:
 
 * **the query itself**: an EM query type (any case) or a near miss of one (``Jobb``); an EM
   port (9398, 9399, or 9419 which is a mistake for EM) on the URL; its parameters being EM's;
+  a filter on EM field names spelt EM's way (``Result==Failed``; vCD's are camelCase);
 * **the file**: ``X-RestSvcSessionId``, ``sessionMngr``/``logonSessions``, ``querySvc``/
   ``lookupSvc``, ``:9398``/``:9399``, ``urn:veeam:``;
 * against it: a vCD type name (case-sensitive), ``format=records``/``idrecords``, vCD headers
@@ -108,6 +109,22 @@ def near_em_type(value: str) -> bool:
     return False
 
 
+_FILTER_FIELD = re.compile(r"([A-Za-z]\w*)\s*(?:==|!=|>=|<=|<|>|%3[dD]%3[dD])")
+_EM_FIELDS: set[str] = set()
+
+
+def _em_filter(value: str) -> bool:
+    """Whether a filter compares EM field names, spelt as EM spells them (``Result==Failed``,
+    ``JobName==…``; vCD's fields are camelCase: ``name==…``, ``isVAppTemplate==…``)."""
+    fields = _FILTER_FIELD.findall(value)
+    if not fields:
+        return False
+    if not _EM_FIELDS:
+        from ..schema import load_schema
+        _EM_FIELDS.update(name for t in load_schema() for name in t.field_names)
+    return all(f in _EM_FIELDS for f in fields)
+
+
 def _packaged_query(path: str) -> bool:
     """``/api/vApps/query``, ``/api/admin/vms/query``: vCD's packaged queries. EM's query
     endpoint is ``/api/query`` (or ``query`` after a base URL)."""
@@ -142,7 +159,7 @@ def judge(text: str, t: Target, cand: Candidate, ev: Evidence) -> str:
     from ..schema import load_schema
     if load_schema().type(value) is not None:
         return "foreign" if foreign_url and not ev.em else "em"
-    if ev.em:
+    if ev.em or _em_filter(values.get("filter", "")):
         return "em"
     if against:
         return "foreign"

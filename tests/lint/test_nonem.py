@@ -71,6 +71,7 @@ def test_em_signal_makes_unknown_types_errors(signal):
     "/api/query?type=vm&filter=name==web*",
     "/api/query?type=adminVApp",
     "/api/query?type=task&filter=status==running",
+    "/api/query?type=widgetReport&filter=name==x",  # camelCase fields: not EM's spelling
     "/api/query?type=Job&format=records",          # an EM name, but vCD's record format
     "/api/vApps/query?format=records&filter=status==8",
     "/api/admin/vms/query?filter=name==web*",
@@ -86,6 +87,8 @@ def test_vcd_and_other_products_urls_alone(url):
     ("/api/query?type=JobSession&pageSize=5", "FEL102"),                            # a stem of BackupJobSession
     ("/api/query?type=Job&filter=Nmae==x&pageSize=5", "FEL101"),                    # an EM type: checked
     ("/api/query?filter=Name==x&pageSize=5", "FEL103"),                             # no type, nothing against
+    ("/api/query?type=Sessions&filter=Result==Failed&pageSize=5", "FEL102"),        # EM's fields, as EM spells them
+    ("type=Sessions&filter=JobName==x;Result==Failed&pageSize=5", "FEL102"),        # the same in a bare query string
 ])
 def test_em_queries_stay_checked(url, code):
     assert code in [d.code for d in lint(f"u = '{url}'\n", "x.py")]
