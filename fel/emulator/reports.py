@@ -28,6 +28,7 @@ checks that):
 """
 from __future__ import annotations
 
+import weakref
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
@@ -62,8 +63,20 @@ def summary_report(api: str) -> Node:
 
 
 def report_frame(ds: Dataset, segment: str) -> Node | None:
+    """The report ``segment`` of ``ds`` (computed once: the dataset does not change while it
+    serves, and exporters poll the same reports every few seconds)."""
     entry = REPORTS.get(segment.lower())
-    return entry[1](ds) if entry else None
+    if entry is None:
+        return None
+    cache = _CACHE.setdefault(ds, {})
+    frame = cache.get(segment.lower())
+    if frame is None:
+        frame = cache[segment.lower()] = entry[1](ds)
+    return frame
+
+
+#: dataset -> {segment: frame}
+_CACHE: "weakref.WeakKeyDictionary[Dataset, dict[str, Node]]" = weakref.WeakKeyDictionary()
 
 
 def report_period_start(ds: Dataset) -> datetime:

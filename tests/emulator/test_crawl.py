@@ -3,6 +3,8 @@ both paging-link styles; and resolve every link of every entity of the dataset."
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from crawl import crawl, kind_of
 from emkit import NOW, SEED
@@ -97,3 +99,39 @@ def test_kind_of_blanks_ids_and_keeps_type_and_format():
         "/api/backupsessions/{id}/tasksessions?"
     assert kind_of("http://h/api/query?type=Job&format=Entities&pageSize=15&page=2") == \
         "/api/query?type=job,format=entities&paged"
+
+
+def _pairs():
+    return [(t, dl) for t, dls in DOWN_LINKS.items() for dl in dls if load_schema().type(t) is not None]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_property_every_down_list_says_the_same_in_xml_and_json(shared_dataset, data):
+    """Any entity's any list: as many members in XML as in JSON (a JSON list, even of one), and
+    ?format=Entity lists the same entities as the references."""
+    import base64
+    import json as _json
+
+    from emkit import xml
+
+    parent_type, dl = data.draw(st.sampled_from(_pairs()))
+    parents = shared_dataset.entities(parent_type)
+    parent = parents[data.draw(st.integers(0, len(parents) - 1))]
+    app = _APPS.setdefault(id(shared_dataset), EmulatorApp(shared_dataset, Settings(json_case="camel")))
+    auth = {"Authorization": "Basic " + base64.b64encode(b"demo:demo").decode()}
+    token = dict(app.handle("POST", "/api/sessionMngr/", auth).headers)["X-RestSvcSessionId"]
+    path = f"/api{parent.path}/{dl.segment}"
+    as_xml = xml(app.handle("GET", path, {"X-RestSvcSessionId": token}).body)
+    as_json = _json.loads(app.handle("GET", path, {"X-RestSvcSessionId": token, "Accept": "application/json"}).body)
+    entities = _json.loads(app.handle("GET", path + "?format=Entity",
+                                      {"X-RestSvcSessionId": token, "Accept": "application/json"}).body)
+    (members,) = as_json.values()
+    (as_entities,) = entities.values()
+    assert isinstance(members, list) and isinstance(as_entities, list)
+    assert len(members) == len(as_xml) == len(as_entities) == len(shared_dataset.members(parent, dl))
+    uid = lambda m: m.get("uid") or m.get("href", "").split("?")[0]  # noqa: E731
+    assert sorted(map(uid, members)) == sorted(map(uid, as_entities))
+
+
+_APPS: dict[int, EmulatorApp] = {}
