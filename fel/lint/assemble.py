@@ -142,7 +142,7 @@ def assemble(toks: list[Tok], lang: Language, origin: str = "literal") -> list[C
             i += 1
     out: list[Candidate] = []
     used: set[int] = set()
-    for group in _kv_groups(items) + _list_groups(items):
+    for group in _kv_groups(items, lang.name == "python") + _list_groups(items):
         if used.isdisjoint(group.members):
             cand = group.candidate()
             if cand is not None:
@@ -291,7 +291,23 @@ def _is_sep(item) -> bool:
                                       or (item.kind == "word" and item.text in _KV_WORDS))
 
 
-def _kv_groups(items: list) -> list[_Group]:
+#: Type names that follow `name:` in annotations (`page: int`, `type: string`), not values.
+_TYPE_WORDS = frozenset({"str", "int", "float", "bool", "bytes", "dict", "list", "tuple", "set", "optional", "union",
+                         "any", "none", "literal", "string", "number", "boolean", "object", "unknown", "never"})
+
+
+def _annotation(items: list, value, strict: bool) -> bool:
+    """Whether ``name: value`` reads as a type annotation rather than a map entry: in Python any
+    non-literal value does (its dicts quote their keys); elsewhere a type name does."""
+    if isinstance(value, (Chain, _Number)):
+        return False
+    if strict:
+        return True
+    first = next((it for it in items if isinstance(it, Tok) and it.start == value.start), None)
+    return first is None or first.kind != "word" or first.text.lower() in _TYPE_WORDS
+
+
+def _kv_groups(items: list, strict: bool = True) -> list[_Group]:
     groups: list[_Group] = []
     i, n = 0, len(items)
     while i < n:
@@ -311,8 +327,8 @@ def _kv_groups(items: list) -> list[_Group]:
             if got is None:
                 break
             value, after = got
-            if k[1] is None and sep.text == ":" and not isinstance(value, (Chain, _Number)):
-                break  # ``page: int`` is an annotation; a word key with ``:`` needs a string value
+            if k[1] is None and sep.text == ":" and _annotation(items[j + 2:after], value, strict):
+                break  # ``page: int`` is an annotation, not a map entry
             group.pairs.append((k[0], k[1], k[2], Span(sep.start, sep.end), value))
             group.members.update(range(j, after))
             # filler between pairs: punctuation, newlines, a call name (``qget.Add``)

@@ -107,3 +107,21 @@ def test_prose_url_in_a_json_string_is_not_a_query():
     # Veeam doc links with a sentence after them, as stored in a JSON notes field
     src = '{"11": "https://helpcenter.example.com/em_rest/get_sessions.html (see GET /query?type=BackupJobSession)"}\n'
     assert _codes(src, "a.json") == []
+
+
+@pytest.mark.parametrize("file,source", [
+    ("a.groovy", "def q = [type: queryType, filter: 'Result==Failed&State==Stopped', format: 'Entities', pageSize: size]\n"),
+    ("a.rb", "resp = conn.get('query', type: kind, format: 'Entities', filter: 'JobName==x&Result==Failed', pageSize: 5)\n"),
+    ("a.js", "axios.get(u, { params: { type: t, format: 'Entities', filter: 'Result==Failed&State==Stopped' } });\n"),
+])
+def test_maps_with_variable_values_are_assembled(file, source):
+    assert _codes(source, file) == ["FEL004"]  # the `&` inside the filter value (sent encoded)
+
+
+@pytest.mark.parametrize("file,source", [
+    ("a.ts", "function get(type: string, filter: string, pageSize: number) { return fetch(u); }\n"),
+    ("a.py", "def get(type: str, filter: str, page: int = 1):\n    pass\n"),
+    ("a.py", "def get(type: Optional[str] = None, format: str = 'Entities'):\n    pass\n"),
+])
+def test_annotations_are_not_maps(file, source):
+    assert _codes(source, file) == []
