@@ -112,7 +112,7 @@ def test_prose_url_in_a_json_string_is_not_a_query():
 @pytest.mark.parametrize("file,source", [
     ("a.groovy", "def q = [type: queryType, filter: 'Result==Failed&State==Stopped', format: 'Entities', pageSize: size]\n"),
     ("a.rb", "resp = conn.get('query', type: kind, format: 'Entities', filter: 'JobName==x&Result==Failed', pageSize: 5)\n"),
-    ("a.js", "axios.get(u, { params: { type: t, format: 'Entities', filter: 'Result==Failed&State==Stopped' } });\n"),
+    ("a.js", "axios.get(u, { params: { type: t, format: 'Entities', filter: 'Result==Failed&State==Stopped', pageSize: 50 } });\n"),
 ])
 def test_maps_with_variable_values_are_assembled(file, source):
     assert _codes(source, file) == ["FEL004"]  # the `&` inside the filter value (sent encoded)
