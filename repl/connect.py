@@ -67,6 +67,10 @@ def open_connection(*, url: str | None = None, user: str | None = None, profile:
             options["wire"] = prof.wire
         if prof.timeout:
             options["timeout"] = prof.timeout
+        if prof.retries is not None:
+            options["retries"] = prof.retries
+        if prof.deadline is not None:
+            options["deadline"] = prof.deadline or None  # 0: no deadline
     client = Client(base, who, password=password, **options)
     if logon:
         client.logon()

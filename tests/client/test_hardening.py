@@ -418,3 +418,16 @@ def test_fel_run_bad_limits_are_usage_errors(capsys, argv, words):
     with pytest.raises(SystemExit) as info:
         main(["run", "--url", "http://127.0.0.1:9/api/", "--user", "u", *argv, "type=Job"])
     assert info.value.code == 2 and words in capsys.readouterr().err
+
+
+def test_the_repl_connection_takes_retries_and_deadline_from_the_profile(tmp_path, monkeypatch):
+    from fel.repl.connect import open_connection
+
+    path = tmp_path / "config.toml"
+    path.write_text("[profiles.p]\nurl = 'https://em'\nuser = 'u'\npassword_env = 'FEL_TEST_PW'\n"
+                    "retries = 1\ndeadline = 0\n", encoding="utf-8")
+    monkeypatch.setenv("FEL_CONFIG", str(path))
+    monkeypatch.setenv("FEL_TEST_PW", "p4ssw0rd")
+    conn = open_connection(profile="p", logon=False)
+    policy = conn.client.transport.policy
+    assert (policy.retries, policy.deadline) == (1, None)
