@@ -137,11 +137,15 @@ def _agents(b: Builder, servers: list[Entity], plans: list[JobPlan]) -> None:
             for c in range(b.rng.randrange(3, 6)):
                 ip = "172.17.53.55" if (i, g, c) == (0, 0, 0) else f"172.17.{53 + i}.{60 + 10 * g + c}"
                 host = f"{gname.split()[0].lower()}-{c + 1:02d}.tech.local"
-                b.make("DiscoveredComputer", {
+                fields = {
                     "Name": host, "AgentVersion": "6.1.0.349", "IpAddress": ip,
                     "AgentStatus": b.pick(("Installed", "Installed", "Installed", "NotInstalled", "Failed")),
-                    "OsVersion": "Ubuntu 22.04 LTS" if "Linux" in gname else "Microsoft Windows 11 Pro (64-bit)"},
-                    links=[b.up(srv), b.up(grp)])
+                    "OsVersion": "Ubuntu 22.04 LTS" if "Linux" in gname else "Microsoft Windows 11 Pro (64-bit)"}
+                cid = b.guid()  # the id make() would draw, drawn here to name the agent's object
+                agent = "AgentForLinux" if "Linux" in gname else "AgentForWindows"
+                b.make("DiscoveredComputer", fields, id=cid, links=[b.up(srv), b.up(grp)],
+                       extras={"HostStatus": "Offline" if c == 2 else "Online",
+                               "HierarchyObjRef": f"urn:{agent}:VeeamAgent:{srv.id}.{cid}"})
         for name, platform in (("Agent Backup - Laptops", "AgentForWindows"), ("Linux Agents", "AgentForLinux")):
             ent = b.make("AgentBackupJob", {
                 "Name": name if i == 0 else f"{name} ({srv.name})", "Description": "Backup of physical machines",
@@ -273,7 +277,7 @@ def build_tasks(b: Builder) -> None:
         link_type = "ReplicaJobSessionReference" if plan.kind == "replica" else "BackupJobSessionReference"
         for s in plan.sessions:
             result, state = s.fields["Result"], s.fields["State"]
-            t = s.fields["CreationTime"] + timedelta(seconds=20 + b.rng.randrange(60))
+            t = first = s.fields["CreationTime"] + timedelta(seconds=20 + b.rng.randrange(60))
             for n, vm in enumerate(plan.vms):
                 took = timedelta(minutes=b.rng.uniform(1, plan.minutes), microseconds=b.rng.randrange(1_000_000))
                 created, end = t, t + took
@@ -292,6 +296,10 @@ def build_tasks(b: Builder) -> None:
                     vm_result, vm_state = result, "Completed"
                     reason = reasons[2] if result == "Warning" else b.pick(reasons[:2])
                 if vm_state == "Completed" and s.fields["EndTime"] != NEVER:
+                    if created >= s.fields["EndTime"] > first:
+                        # no time left after the earlier tasks: it ran alongside them (a parallel
+                        # task slot), never a task that ends when it starts
+                        created, end = first, first + took
                     end = min(end, s.fields["EndTime"])
                     created = min(created, end)
                 b.make(type_name, {
