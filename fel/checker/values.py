@@ -141,12 +141,15 @@ _INT = re.compile(r"^[+-]?[0-9]+$")  # ASCII digits only: int() and `\d` take ٥
 _DEC = re.compile(r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
 
 
+_ASCII_SPACE = " \t\n\r\f\v"  # what EM's number parsing skips (str.strip() also takes U+2003 …)
+
+
 def is_integer(text: str) -> bool:
-    return bool(_INT.match(text.strip()))
+    return bool(_INT.match(text.strip(_ASCII_SPACE)))
 
 
 def is_decimal(text: str) -> bool:
-    return bool(_DEC.match(text.strip()))
+    return bool(_DEC.match(text.strip(_ASCII_SPACE)))
 
 
 def parse_bool(text: str) -> bool | None:

@@ -56,6 +56,7 @@ REJECTED = [
     ("type=Job&pageSize=10&page=%EF%BC%91", ("FEL305", 26, 35)),
     ("type=Repository&pageSize=10&filter=Capacity==%D9%A5", ("FEL206", 45, 51)),
     ("type=Repository&pageSize=10&filter=Capacity>1%D9%A0", ("FEL206", 44, 51)),
+    ("type=Repository&pageSize=10&filter=Capacity==%22%E2%80%835%22", ("FEL206", 45, 61)),
     ('BackupJobSession where CreationTime > "\u0662\u0660\u0662\u0665-08-15T06:00:00Z"', ("FEL201", 38, 60)),
     ("BackupJobSession where CreationTime > now-\u0665h", ("FEL201", 38, 44)),
     # re.IGNORECASE alone matches U+017F (long s) to `s`: `now-5ſ` was a time value whose unit
