@@ -182,7 +182,10 @@ class EmulatorApp:
         if session_id is None:
             if method != "GET":
                 return ctx.error(405, f"{method} is not supported on /api/logonSessions")
-            kids = [self._logon_body(ctx, s) for s in self.sessions.sessions_of(session.user)]
+            # the caller's own session first: public clients log out by deleting LogonSessions[0]
+            mine = [session] + [s for s in self.sessions.sessions_of(session.user)
+                                if s.session_id != session.session_id]
+            kids = [self._logon_body(ctx, s) for s in mine]
             return ctx.ok(logon_sessions(kids, ctx.as_json))
         target = self.sessions.by_id(session_id)
         if target is None or target.user != session.user:

@@ -27,11 +27,12 @@ XML_DECL = '<?xml version="1.0" encoding="utf-8"?>'
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _XSD = "http://www.w3.org/2001/XMLSchema"
 
-#: Child elements that JSON always writes as a list under a plural key, even with one member
-#: (the repeated rows of reports: ``<Period>`` per repository, ``<Day>`` per day). Real servers
-#: answer ``{"Periods": [...]}`` and ``{"Days": [...]}``: that is what public clients read and
-#: what bodies captured from real servers show.
-_ALWAYS_LISTS = {"Period": "Periods", "Day": "Days"}
+#: Child elements that JSON always writes as a list, even with one member (``Day`` of job
+#: schedules; the repeated rows of reports).
+_ALWAYS_LISTS = frozenset({"Period", "Day"})
+#: The rows of report frames go under a plural key: real servers answer ``{"Periods": [...]}``
+#: and ``{"Days": [...]}`` (what public clients read and bodies captured from real servers show).
+_REPORT_ROWS = {("RepositoryReportFrame", "Period"): "Periods", ("ProcessedVmsReportFrame", "Day"): "Days"}
 _BAD_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _INT_TEXT = re.compile(r"^-?(0|[1-9]\d{0,17})$")
 
@@ -280,10 +281,11 @@ def _json(node: Node, style: Style, key) -> Any:
             values = [_json(m, style, key) if (m.children is not None or m.attrs or m.links is not None
                                                or m.raw_obj is not None) else _json_scalar(m.text)
                       for m in members]
-            if tag in _ALWAYS_LISTS:
-                obj[key(_ALWAYS_LISTS[tag])] = values
+            plural = _REPORT_ROWS.get((node.tag, tag))
+            if plural is not None:
+                obj[key(plural)] = values
             else:
-                obj[key(tag)] = values if len(values) > 1 else values[0]
+                obj[key(tag)] = values if len(values) > 1 or tag in _ALWAYS_LISTS else values[0]
     elif node.text is not None:
         if not obj:
             return _json_scalar(node.text)
