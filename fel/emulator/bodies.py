@@ -51,6 +51,7 @@ COLLECTION_TYPES = {
     "ReplicaTaskSession": ("ReplicaTaskSessionReferenceList", "ReplicaTaskSessionList"),
     "WanAccelerator": ("WanAcceleratorReferenceList", "WanAcceleratorList"),
     "BackupFile": ("BackupFileReferenceList", "BackupFileList"),
+    "ExternalRepository": ("ExternalRepositoryReferenceList", "ExternalRepositoryList"),  # where the schema has it
 }
 
 
@@ -134,13 +135,15 @@ def logon_links(api: str, href: str) -> list[tuple[str, str | None, str, str | N
     """A LogonSession's links as in Veeam's 13.x example, the ones the emulator serves."""
     links: list[tuple[str, str | None, str, str | None]] = [("Up", "EnterpriseManager", api + "/", None)]
     schema = load_schema()
-    for type_name, (ref_list, _) in COLLECTION_TYPES.items():
+    present = [(t, lists) for t, lists in COLLECTION_TYPES.items() if schema.type(t) is not None]
+    for type_name, (ref_list, _) in present:
         links.append(("Down", ref_list, api + schema.type(type_name).collection_resource, None))
     links += [("Down", "EnterpriseSecuritySettings", api + "/security", None),
+              ("Down", "TaskList", api + "/tasks", None),
               ("Down", "QueryService", api + "/querySvc", None),
               ("Down", "LookupService", api + "/lookupSvc", None),
               ("Down", "Report", api + "/reports/summary", "Summary")]
-    for type_name, (_, entity_list) in COLLECTION_TYPES.items():
+    for type_name, (_, entity_list) in present:
         links.append(("Down", entity_list, f"{api}{schema.type(type_name).collection_resource}?format=Entity", None))
     links.append(("Delete", None, href, None))
     return links
