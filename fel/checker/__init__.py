@@ -63,8 +63,10 @@ def _check_endpoint(reading: Reading, out: list[Diagnostic]) -> bool:
                    else "the query string is percent-encoded as a whole; EM sees one unknown parameter")
         out.append(make("FEL402", span, message,
                         hint="only parameter values may be encoded: …/query?type=…&filter=…", fix=fix))
-    if parts.path and not _QUERY_PATH.search(parts.path.rstrip()):
-        out.append(make("FEL401", parts.path_span, f"`{parts.path}` is not the query endpoint `/api/query`",
+    if (parts.path or parts.base) and not _QUERY_PATH.search(parts.path.rstrip()):
+        message = (f"`{parts.path}` is not the query endpoint `/api/query`" if parts.path
+                   else "the URL has no path; the query endpoint is `/api/query`")
+        out.append(make("FEL401", parts.path_span, message,
                         hint="fel checks /api/query URLs; `fel lint` also knows other EM endpoints"))
         return True
     return False

@@ -332,6 +332,6 @@ def _base_and_path(text: str, start: int, end: int) -> tuple[str | None, str, Sp
     origin = (m.group("origin") or "") if m else ""
     path = (m.group("path") or "") if m else head
     path_start = start + len(origin)
-    cut = path.rfind("/")
+    cut = path.rstrip("/").rfind("/")  # `/api/query/`: the base is still `/api/`
     base = origin + path[:cut + 1] if (origin or cut >= 0) else None
     return base or None, path, Span(path_start, path_start + len(path))

@@ -37,7 +37,8 @@ BASES = ["https://em:9398/api/query?", "http://10.0.0.5:9399/api/query?", "/api/
          "https://[::1]:9398/api/query?", "https://[:9398/api/query?", "https://em:9398/api#/query?",
          "https://em:99999/api/query?", "https://em 1:9398/api/query?", "https://em:9398/api//query?",
          "HTTPS://EM:9398/API/QUERY?", "https://bücher.example:9398/api/query?", "https://em:9398:1/api/query?",
-         "https://u@em/api/query?", "https:///api/query?", "https://em:9398/api/query?#"]
+         "https://u@em/api/query?", "https:///api/query?", "https://em:9398/api/query?#", "https://em:9398/api/query/?",
+         "https://em:9398?", "https://em:9398/?", "/api/query/?"]
 OPS = ["==", "!=", "<", "<=", ">", ">="]
 
 _SCHEMA = load_schema()
@@ -187,4 +188,6 @@ def invariant_failure(text: str, type_name: str | None = None) -> str | None:
         return f"compiled URL does not compile: {exc}"
     if second != url:
         return f"not a fixed point: {url!r} -> {second!r}"
+    if "/query?" not in url or "/query/query?" in url:
+        return f"compiled URL {url!r} does not call the query endpoint"
     return None

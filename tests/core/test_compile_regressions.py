@@ -63,6 +63,8 @@ REJECTED = [
     # then had no meaning (KeyError from check); `httpſ://` read as a URL.
     ("BackupJobSession where CreationTime > now-5\u017f", ("FEL201", 38, 44)),
     ("http\u017f://em:9398/api/query?type=Job&pageSize=1", ("FEL001", 4, 30)),
+    # No path at all: it compiled to …:9398/query?…, another wrong endpoint.
+    ("https://em:9398?type=Job&pageSize=1", ("FEL401", 15, 15)),
 ]
 
 
@@ -89,6 +91,8 @@ ACCEPTED = [
     ("https://bücher.example:9398/api/query?type=Job&pageSize=10", "https://bücher.example:9398/api/query?"),
     ("type=Job&pageSize=%2010%20", "pageSize=10"),
     ("type=Job&filter=Name==%22a%23b%22&pageSize=10", "filter=Name%3D%3D%22a%23b%22"),
+    # `query/?`: the base stops before the endpoint (it compiled to …/api/query/query?…).
+    ("https://em:9398/api/query/?type=Job&pageSize=10", "https://em:9398/api/query?type=Job&pageSize=10"),
 ]
 
 
