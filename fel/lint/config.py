@@ -11,6 +11,7 @@ Keys (all optional)::
     exclude = ["vendor/**"]          # globs, relative to the directory of pyproject.toml
     extend-include = ["*.txt"]       # more files to pick up when walking directories
     comments = true                  # also lint URLs and code in comments
+    assume-em = false                # every /api/query here is Enterprise Manager's (no evidence needed)
 
 The file is found by walking up from the common directory of the linted paths (then the
 current directory) to the first ``pyproject.toml`` that has a ``[tool.fel.lint]`` table.
@@ -28,7 +29,8 @@ from ..diagnostics import Severity
 
 __all__ = ["ConfigError", "Settings", "find_config", "load_config", "resolve_selectors", "KEYS"]
 
-KEYS = {"select", "ignore", "per-file-ignores", "em-version", "fail-level", "exclude", "extend-include", "comments"}
+KEYS = {"select", "ignore", "per-file-ignores", "em-version", "fail-level", "exclude", "extend-include", "comments",
+        "assume-em"}
 
 
 class ConfigError(ValueError):
@@ -46,6 +48,8 @@ class Settings:
     comments: bool = True
     root: str = "."            # directory globs are relative to
     config_path: str | None = None
+    #: Every `/api/query` is EM's: skip the evidence rules of :mod:`fel.lint.evidence`.
+    assume_em: bool = False
 
     def enabled_for(self, path: str | None) -> frozenset[str]:
         """The codes enabled for ``path`` (after per-file ignores)."""
@@ -232,6 +236,9 @@ def load_config(path: str | None, *, select=None, ignore=None, extend_select=Non
     comments = table.get("comments", True)
     if not isinstance(comments, bool):
         raise ConfigError(f"{where}: comments must be true or false")
+    assume_em = table.get("assume-em", False)
+    if not isinstance(assume_em, bool):
+        raise ConfigError(f"{where}: assume-em must be true or false")
     return Settings(frozenset(enabled), per_file, str(version) if version is not None else None, severity,
                     tuple(table.get("exclude", [])), tuple(table.get("extend-include", [])), comments,
-                    os.path.dirname(os.path.abspath(path)) if path else os.getcwd(), path)
+                    os.path.dirname(os.path.abspath(path)) if path else os.getcwd(), path, assume_em)

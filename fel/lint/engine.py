@@ -17,7 +17,7 @@ from ..span import Span
 from .candidate import HOLE, PLAIN, Candidate
 from .classify import Target, classify
 from .config import Settings
-from .evidence import NO_EVIDENCE, Evidence, file_evidence, judge
+from .evidence import ASSUMED_EM, NO_EVIDENCE, Evidence, file_evidence, judge
 from .extract import extract, iter_plain_lines
 from .languages import language_for
 from .noqa import Suppressor
@@ -226,7 +226,7 @@ def lint_text(source: str, *, path: str | None = None, language: str | None = No
         first = source[:200].split("\n", 1)[0]
         language = language_for(path, first)
     enabled = settings.enabled_for(path)
-    evidence = NO_EVIDENCE if language == "plain" else file_evidence(source)
+    evidence = NO_EVIDENCE if language == "plain" else ASSUMED_EM if settings.assume_em else file_evidence(source)
     comment_spans: list[tuple[int, int]] = []
     noqa = Suppressor(source, None)
     if language == "plain" and not noqa.directives:

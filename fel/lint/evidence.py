@@ -27,7 +27,7 @@ from difflib import SequenceMatcher
 from .candidate import HOLE, Candidate
 from .classify import EM_PORTS, Target
 
-__all__ = ["Evidence", "file_evidence", "judge", "near_em_type", "VCD_TYPES", "NO_EVIDENCE"]
+__all__ = ["Evidence", "file_evidence", "judge", "near_em_type", "VCD_TYPES", "NO_EVIDENCE", "ASSUMED_EM"]
 
 #: Typed-query names of VMware Cloud Director's `/api/query` (vCloud API reference, "Query types").
 VCD_TYPES = frozenset("""
@@ -64,9 +64,12 @@ class Evidence:
 
     em: bool = False
     foreign: str | None = None
+    #: ``assume-em`` in the configuration: every query is EM's, whatever the evidence.
+    assumed: bool = False
 
 
 NO_EVIDENCE = Evidence()
+ASSUMED_EM = Evidence(em=True, assumed=True)
 
 
 def file_evidence(source: str) -> Evidence:
@@ -136,8 +139,8 @@ def _packaged_query(path: str) -> bool:
 
 def judge(text: str, t: Target, cand: Candidate, ev: Evidence) -> str:
     """``"em"``, ``"foreign"`` or ``"ambiguous"`` for a ``query`` target of ``cand``."""
-    if cand.origin == "line":
-        return "em"  # a line of a query list: the user says it is a query
+    if cand.origin == "line" or ev.assumed:
+        return "em"  # a line of a query list, or `assume-em`: the user says it is EM's
     if t.port is not None and text[t.port.start:t.port.end] in EM_PORTS:
         return "em"
     if _packaged_query(text[t.path.start:t.path.end]):

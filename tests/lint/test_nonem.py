@@ -133,3 +133,22 @@ def test_an_em_signal_never_hides_a_finding(url):
 def test_a_vcd_signal_never_adds_a_finding(url):
     src = f"r = s.get('{url}')\n".replace("FELHOLE", "' + t + '")
     assert _found("h = {'x-vcloud-authorization': tok}\n" + src) <= _found(src)
+
+
+def test_assume_em_setting_checks_everything(tmp_path):
+    from fel.lint.config import load_config
+    from fel.lint.engine import lint_text
+    src = "h = {'x-vcloud-authorization': t}\nr = s.get(base + '/api/query?type=orgVdc&format=records')\n"
+    (tmp_path / "pyproject.toml").write_text("[tool.fel.lint]\nassume-em = true\n", encoding="utf-8")
+    settings = load_config(str(tmp_path / "pyproject.toml"))
+    assert settings.assume_em is True
+    codes = {d.code for d in lint_text(src, path="x.py", settings=settings).diagnostics}
+    assert {"FEL102", "FEL303"} <= codes
+    assert lint(src, "x.py") == []  # the default: vCD's, silent
+
+
+def test_assume_em_must_be_a_boolean(tmp_path):
+    from fel.lint.config import ConfigError, load_config
+    (tmp_path / "pyproject.toml").write_text('[tool.fel.lint]\nassume-em = "yes"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="assume-em must be true or false"):
+        load_config(str(tmp_path / "pyproject.toml"))
