@@ -437,3 +437,19 @@ def test_only_report_rows_take_a_plural_key(api, base):
     job = _get(api, base, "jobs", format="Entity")["Jobs"][0]
     days = job["JobScheduleOptions"]["Standart"]["OptionsBackupWindow"]["TimePeriods"]
     assert "Days" not in days and isinstance(days["Day"], list) and days["Day"][0]["Name"] == "Sunday"
+
+
+@pytest.mark.parametrize("parents,segment,key,child_type", [
+    ("jobs", "includes", "ObjectsInJob", "ObjectInJob"),
+    ("backupServers", "jobs", "Refs", "JobReference"),
+    ("backups", "backupFiles", "Refs", "BackupFileReference"),
+])
+def test_down_lists_a_php_client_walks(api, base, parents, segment, key, child_type):
+    # a public PHP client lists jobs/<id>/includes, backupServers/<id>/jobs, backups/<id>/backupFiles
+    filled = 0
+    for parent in _refs(api, base, parents)[:6]:
+        members = _get(api, base, f"{parents}/{_uuid(parent['UID'])}/{segment}")[key]
+        assert isinstance(members, list)
+        assert all(m["Type"] == child_type and m["Href"] for m in members)
+        filled += bool(members)
+    assert filled
