@@ -159,7 +159,33 @@ def links_json(body: bytes) -> list[tuple[str, str | None, str]]:
     return out
 
 
-def crawl(app: EmulatorApp, *, as_json: bool, per_kind: int = 2) -> Crawl:
+class OverHttp:
+    """``handle`` over a real socket (a running emulator at ``base``), for the crawl."""
+
+    def __init__(self, base: str) -> None:
+        import requests
+
+        self.http = requests.Session()
+        self.origin = base[: -len("/api/")]
+
+    def handle(self, method: str, target: str, headers: dict, body: bytes = b"", base: str = ""):
+        from types import SimpleNamespace
+
+        r = self.http.request(method, self.origin + target, headers=headers, allow_redirects=False)
+        return SimpleNamespace(status=r.status_code, headers=list(r.headers.items()), body=r.content)
+
+
+def crawl(app, *, as_json: bool, per_kind: int = 2, base: str = BASE) -> Crawl:
+    """Crawl ``app`` (an :class:`EmulatorApp`, or :class:`OverHttp` with the server's ``base``)."""
+    global BASE
+    saved, BASE = BASE, base
+    try:
+        return _crawl(app, as_json=as_json, per_kind=per_kind)
+    finally:
+        BASE = saved
+
+
+def _crawl(app: EmulatorApp, *, as_json: bool, per_kind: int = 2) -> Crawl:
     auth = "Basic " + base64.b64encode(b"demo:demo").decode()
     r = app.handle("POST", "/api/sessionMngr/?v=latest", {"Authorization": auth}, base=BASE)
     assert r.status == 201, r.body

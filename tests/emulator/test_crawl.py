@@ -19,8 +19,7 @@ VARIANTS = {
     "xml-v13": dict(as_json=False, json_case="pascal", link_style="v13"),
     "xml-v12": dict(as_json=False, json_case="pascal", link_style="v12"),
     "json-pascal-v13": dict(as_json=True, json_case="pascal", link_style="v13"),
-    "json-camel-v12": dict(as_json=True, json_case="camel", link_style="v12"),
-}
+}  # camelCase JSON with v12 links: test_crawl_over_http_with_camel_case_v12_links_and_a_bom
 
 #: Kinds of resource the crawl must reach (a crawl that stops early cannot pass).
 MUST_REACH = {
@@ -60,6 +59,21 @@ def test_crawl_from_the_api_root_reaches_everything_and_every_link_answers(share
             assert any(k.startswith(f"/api/query?type={t.name.lower()},") for k in result.kinds), t.name
     assert {"Down", "Up", "Alternate"} <= {r.capitalize() for r in result.rels}
     assert len(result.visited) > 300
+
+
+def test_crawl_over_http_with_camel_case_v12_links_and_a_bom():
+    """The same crawl through the socket: the server's own Host-based hrefs, camelCase JSON, v12
+    paging links, a BOM before every body (a small dataset: the crawl fetches whole collections)."""
+    from crawl import OverHttp
+
+    from fel.emulator import Emulator
+
+    with Emulator(seed=SEED, now=NOW, scale=0.1, port=0, json_case="camel", link_style="v12", bom=True) as em:
+        result = crawl(OverHttp(em.url), as_json=True, per_kind=1, base=em.url)
+    assert not result.problems, "\n".join(result.problems[:20])
+    assert {"/api/reports/summary/overview?", "/api/security/accounts/{id}/roles?",
+            "/api/backupservers?format=entity"} <= result.kinds
+    assert len(result.visited) > 200
 
 
 def test_crawl_reports_a_link_that_does_not_answer(shared_dataset, monkeypatch):
