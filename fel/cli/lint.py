@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ._common import use_color
     from fel.lint.config import ConfigError, find_config, load_config
-    from fel.lint.output import fails, render
+    from fel.lint.output import Tally, chunks
     from fel.lint.languages import sniff_language
     from fel.lint.sources import Unreadable, decode_bytes, iter_files, read_source, write_source
 
@@ -77,10 +77,12 @@ def run(args: argparse.Namespace) -> int:
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full")
     color = args.color == "always" or (args.color == "auto" and use_color(sys.stdout))
 
-    results = []
-    fixed = 0
+    # Results are streamed to the output as each file is linted (not kept): memory does not
+    # grow with the number of findings. stdin comes first, so a fixed stdin text is written
+    # before the report (which then goes to stderr).
+    state = {"fixed": 0, "broken": False}  # broken: a path could not be read or linting failed: exit 2
+    first: list = []
     fixed_stdin: str | None = None
-    broken = False  # a path could not be read, or linting it failed: exit 2
     for p in paths:
         if p != "-":
             continue
@@ -98,64 +100,73 @@ def run(args: argparse.Namespace) -> int:
         try:
             if args.fix:
                 new, result, n = fix_text(src.text, path=name, language=language, settings=settings)
-                fixed += n
+                state["fixed"] += n
                 fixed_stdin = new
             else:
                 result = lint_text(src.text, path=name, language=language, settings=settings)
         except Exception as err:  # one bad input must not hide the others' findings
             _say(f"fel lint: error: internal error while linting stdin: {type(err).__name__}: {err}")
-            broken = True
+            state["broken"] = True
             continue
         result.path = name or "-"
-        results.append(result)
-    for item in iter_files([p for p in paths if p != "-"], settings, report=True):
-        if isinstance(item, Unreadable):
-            if _report_unreadable(item.path, item.reason, settings, results):
-                broken = True
-            continue
-        path = item
-        try:
-            src = read_source(path)
-        except OSError as err:
-            if _report_unreadable(path, err.strerror or str(err), settings, results):
-                broken = True
-            continue
-        if src is None:
-            if path in paths and _report_unreadable(path, "binary or too large (over 8 MB) to lint", settings, results,
-                                                    "name text files only"):
-                broken = True
-            continue
-        try:
-            if args.fix:
-                new, result, n = fix_text(src.text, path=path, settings=settings)
-                if n and new != src.text:
-                    try:
-                        write_source(path, src, new)
-                    except (OSError, UnicodeEncodeError) as err:
-                        _say(f"fel lint: warning: cannot write fixes to {path}: {err}")
-                        result = lint_text(src.text, path=path, settings=settings)
-                        n = 0
-                fixed += n
-            else:
-                result = lint_text(src.text, path=path, settings=settings)
-        except Exception as err:  # one bad file must never stop the run
-            _say(f"fel lint: error: internal error while linting {path}: {type(err).__name__}: {err}")
-            broken = True
-            continue
-        results.append(result)
+        first.append(result)
 
-    text = render(results, fmt, color=color, fixed=fixed)
+    def files():
+        yield from first
+        first.clear()
+        for item in iter_files([p for p in paths if p != "-"], settings, report=True):
+            found: list = []
+            if isinstance(item, Unreadable):
+                if _report_unreadable(item.path, item.reason, settings, found):
+                    state["broken"] = True
+                yield from found
+                continue
+            path = item
+            try:
+                src = read_source(path)
+            except OSError as err:
+                if _report_unreadable(path, err.strerror or str(err), settings, found):
+                    state["broken"] = True
+                yield from found
+                continue
+            if src is None:
+                if path in paths and _report_unreadable(path, "binary or too large (over 8 MB) to lint", settings,
+                                                        found, "name text files only"):
+                    state["broken"] = True
+                yield from found
+                continue
+            try:
+                if args.fix:
+                    new, result, n = fix_text(src.text, path=path, settings=settings)
+                    if n and new != src.text:
+                        try:
+                            write_source(path, src, new)
+                        except (OSError, UnicodeEncodeError) as err:
+                            _say(f"fel lint: warning: cannot write fixes to {path}: {err}")
+                            result = lint_text(src.text, path=path, settings=settings)
+                            n = 0
+                    state["fixed"] += n
+                else:
+                    result = lint_text(src.text, path=path, settings=settings)
+            except Exception as err:  # one bad file must never stop the run
+                _say(f"fel lint: error: internal error while linting {path}: {type(err).__name__}: {err}")
+                state["broken"] = True
+                continue
+            yield result
+
     stream = sys.stderr if fixed_stdin is not None else sys.stdout
     if fixed_stdin is not None:
         _write(sys.stdout, fixed_stdin)
         sys.stdout.flush()
-    if text:
-        _write(stream, text + "\n", controls=fmt not in ("json", "sarif"), keep_esc=color)
-    if broken:
+    tally = Tally()
+    controls = fmt not in ("json", "sarif")
+    for piece in chunks(files(), fmt, color=color, tally=tally, fixed=lambda: state["fixed"]):
+        _write(stream, piece, controls=controls, keep_esc=color)
+    if state["broken"]:
         return 2
     if args.exit_zero:
         return 0
-    return 1 if fails(results, settings.fail_level) else 0
+    return 1 if tally.fails(settings.fail_level) else 0
 
 
 def _report_unreadable(path: str, reason: str, settings, results: list, advice: str = "fix its permissions") -> bool:
@@ -174,6 +185,7 @@ def _report_unreadable(path: str, reason: str, settings, results: list, advice: 
     return True
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]|\r(?!\n)")
 _CONTROLS_ESC = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
 
@@ -188,8 +200,8 @@ def _write(stream, text: str, controls: bool = False, keep_esc: bool = False) ->
     are escaped rather than raising. With ``controls``, control characters quoted from the
     linted files (NUL, a lone CR, terminal escape sequences) are shown as ``\\xNN`` so they
     cannot garble or drive the terminal (ESC is kept when ``keep_esc``: fel's own colours)."""
-    if any("\ud800" <= ch <= "\udfff" for ch in text):
-        text = "".join(f"\\u{ord(ch):04x}" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     if controls:
         text = (_CONTROLS if keep_esc else _CONTROLS_ESC).sub(lambda m: f"\\x{ord(m.group()):02x}", text)
     try:

@@ -1,52 +1,88 @@
-"""Output formats of ``fel lint``: full, concise, json, sarif (2.1.0) and github annotations."""
+"""Output formats of ``fel lint``: full, concise, json, sarif (2.1.0) and github annotations.
+
+:func:`chunks` streams any format: it takes the results as they come (an iterator) and yields
+the text piece by piece, each finding as soon as its file is linted, so memory does not grow
+with the number of findings. Joined, the pieces are byte for byte :func:`render`'s text plus a
+final newline (``tests/lint/test_output_stream.py`` checks it for every format).
+"""
 from __future__ import annotations
 
 import json
 import os
-from typing import Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from .. import codes
 from ..diagnostics import Locator, Severity, render_text
 from .engine import LintResult
 
-__all__ = ["FORMATS", "render", "rows", "sarif", "github", "summary", "fails"]
+__all__ = ["FORMATS", "render", "chunks", "Tally", "rows", "sarif", "github", "summary", "fails"]
 
 FORMATS = ("full", "concise", "json", "sarif", "github")
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _GH_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
+def _rows_of(r: LintResult) -> Iterator[dict]:
+    if not r.diagnostics:
+        return
+    loc = Locator(r.source)
+    for d in r.diagnostics:
+        row = {"path": r.path or "-"}
+        row.update(d.to_dict(r.source, loc))
+        yield row
+
+
 def rows(results: Sequence[LintResult]) -> list[dict]:
     """One JSON object per finding: path, line, column, end_line, end_column, code, name,
     severity, message, hint, fix (``null`` or the replacement with its position)."""
-    out: list[dict] = []
-    for r in results:
-        if not r.diagnostics:
-            continue
-        loc = Locator(r.source)
-        for d in r.diagnostics:
-            row = {"path": r.path or "-"}
-            row.update(d.to_dict(r.source, loc))
-            out.append(row)
-    return out
+    return [row for r in results for row in _rows_of(r)]
+
+
+class Tally:
+    """What the summary line and the exit code need, counted as results go by (the results
+    themselves are not kept)."""
+
+    __slots__ = ("counts", "fixable", "worst")
+
+    def __init__(self) -> None:
+        self.counts = {s: 0 for s in Severity}
+        self.fixable = 0
+        self.worst = -1  # highest severity rank seen
+
+    def add(self, result: LintResult) -> None:
+        counts = self.counts
+        for d in result.diagnostics:
+            counts[d.severity] += 1
+            if d.fix is not None and d.fix.safe:
+                self.fixable += 1
+            if d.severity.rank > self.worst:
+                self.worst = d.severity.rank
+
+    def fails(self, level: Severity) -> bool:
+        return self.worst >= level.rank
+
+    def summary(self, fixed: int = 0) -> str:
+        counts = self.counts
+        total = sum(counts.values())
+        parts = []
+        if fixed:
+            parts.append(f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.")
+        if not total:
+            parts.append("All checks passed." if not fixed else "No findings left.")
+            return " ".join(parts)
+        detail = ", ".join(f"{counts[s]} {s.value}{'s' if counts[s] != 1 and s is not Severity.INFO else ''}"
+                           for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s])
+        parts.append(f"Found {total} finding{'s' if total != 1 else ''} ({detail}).")
+        if self.fixable:
+            parts.append(f"{self.fixable} fixable with `fel lint --fix`.")
+        return " ".join(parts)
 
 
 def summary(results: Sequence[LintResult], fixed: int = 0) -> str:
-    diags = [d for r in results for d in r.diagnostics]
-    counts = {s: sum(1 for d in diags if d.severity is s) for s in Severity}
-    fixable = sum(1 for d in diags if d.fix is not None and d.fix.safe)
-    parts = []
-    if fixed:
-        parts.append(f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.")
-    if not diags:
-        parts.append("All checks passed." if not fixed else "No findings left.")
-        return " ".join(parts)
-    detail = ", ".join(f"{counts[s]} {s.value}{'s' if counts[s] != 1 and s is not Severity.INFO else ''}"
-                       for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s])
-    parts.append(f"Found {len(diags)} finding{'s' if len(diags) != 1 else ''} ({detail}).")
-    if fixable:
-        parts.append(f"{fixable} fixable with `fel lint --fix`.")
-    return " ".join(parts)
+    tally = Tally()
+    for r in results:
+        tally.add(r)
+    return tally.summary(fixed)
 
 
 def render(results: Sequence[LintResult], fmt: str, *, color: bool = False, fixed: int = 0,
@@ -57,28 +93,70 @@ def render(results: Sequence[LintResult], fmt: str, *, color: bool = False, fixe
         return json.dumps(sarif(results), ensure_ascii=False, indent=2)
     if fmt == "github":
         return "\n".join(github(results))
-    lines: list[str] = []
-    for r in results:
-        if not r.diagnostics:
-            continue
-        if fmt == "concise":
-            loc = Locator(r.source)
-            for d in r.diagnostics:
-                line, col = loc.position(d.span.start)
-                mark = "*" if d.fix is not None and d.fix.safe else ""
-                lines.append(f"{r.path or '-'}:{line}:{col}: {d.code}{mark} [{d.severity.value}] {d.message}")
-        elif not r.source:  # a path that could not be read (FEL491): no source to show
-            for d in r.diagnostics:
-                lines.append(f"{r.path or '-'}:1:1: {d.severity.value}[{d.code}] {d.message} ({d.name})")
-                if d.hint:
-                    lines.append(f"  = hint: {d.hint}")
-            lines.append("")
-        else:
-            lines.append(render_text(r.diagnostics, r.source, path=r.path or "-", color=color))
-            lines.append("")
+    lines: list[str] = [line for r in results for line in _text_lines(r, fmt, color)]
     if show_summary:
         lines.append(summary(results, fixed))
     return "\n".join(lines).rstrip("\n")
+
+
+def _text_lines(r: LintResult, fmt: str, color: bool) -> Iterator[str]:
+    """The full or concise lines of one result."""
+    if not r.diagnostics:
+        return
+    if fmt == "concise":
+        loc = Locator(r.source)
+        for d in r.diagnostics:
+            line, col = loc.position(d.span.start)
+            mark = "*" if d.fix is not None and d.fix.safe else ""
+            yield f"{r.path or '-'}:{line}:{col}: {d.code}{mark} [{d.severity.value}] {d.message}"
+    elif not r.source:  # a path that could not be read (FEL491): no source to show
+        for d in r.diagnostics:
+            yield f"{r.path or '-'}:1:1: {d.severity.value}[{d.code}] {d.message} ({d.name})"
+            if d.hint:
+                yield f"  = hint: {d.hint}"
+        yield ""
+    else:
+        yield render_text(r.diagnostics, r.source, path=r.path or "-", color=color)
+        yield ""
+
+
+def _indent(text: str, prefix: str) -> str:
+    """``text`` (a json.dumps result: no raw newline inside strings) one nesting level deeper."""
+    return prefix + text.replace("\n", "\n" + prefix)
+
+
+def chunks(results: Iterable[LintResult], fmt: str, *, color: bool = False, tally: Tally | None = None,
+           fixed: Callable[[], int] = lambda: 0) -> Iterator[str]:
+    """:func:`render`'s text for ``results`` and a final newline, streamed: pieces are yielded
+    as results arrive, in order; results are not kept. ``tally`` (if given) counts every result
+    for the exit code; ``fixed()`` is asked for the number of fixes once all results are in
+    (for the summary line). Nothing is yielded when :func:`render` would give an empty text."""
+    tally = tally if tally is not None else Tally()
+    if fmt == "json":
+        opened = False
+        for r in results:
+            tally.add(r)
+            for row in _rows_of(r):
+                yield (",\n" if opened else "[\n") + _indent(json.dumps(row, ensure_ascii=False, indent=2), "  ")
+                opened = True
+        yield "\n]\n" if opened else "[]\n"
+        return
+    if fmt == "sarif":
+        yield from _sarif_chunks(results, tally)
+        return
+    if fmt == "github":
+        for r in results:
+            tally.add(r)
+            for line in _github_lines(_rows_of(r)):
+                yield line + "\n"
+        return
+    # full, concise: the summary line always ends the text, so only trailing blank lines before
+    # it would be stripped by render's rstrip — and there are none: it is appended last.
+    for r in results:
+        tally.add(r)
+        for line in _text_lines(r, fmt, color):
+            yield line + "\n"
+    yield tally.summary(fixed()) + "\n"
 
 
 # ---- GitHub workflow commands ------------------------------------------------------------------
@@ -92,14 +170,16 @@ def _gh_prop(text: str) -> str:
 
 def github(results: Sequence[LintResult]) -> list[str]:
     """``::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`` per finding."""
-    out: list[str] = []
-    for row in rows(results):
+    return list(_github_lines(rows(results)))
+
+
+def _github_lines(found: Iterable[dict]) -> Iterator[str]:
+    for row in found:
         title = f"{row['code']} {row['name']}"
         message = row["message"] + (f" (hint: {row['hint']})" if row.get("hint") else "")
         props = (f"file={_gh_prop(row['path'])},line={row['line']},col={row['column']},"
                  f"endLine={row['end_line']},endColumn={row['end_column']},title={_gh_prop(title)}")
-        out.append(f"::{_GH_LEVEL[row['severity']]} {props}::{_gh_data(message)}")
-    return out
+        yield f"::{_GH_LEVEL[row['severity']]} {props}::{_gh_data(message)}"
 
 
 # ---- SARIF 2.1.0 -----------------------------------------------------------------------------------
@@ -141,39 +221,68 @@ def _rule_entry(rule) -> dict:
     }
 
 
+def _catalogue() -> list:
+    return sorted(codes.RULES.values(), key=lambda r: r.code)
+
+
+def _sarif_results(r: LintResult, index: dict[str, int]) -> Iterator[dict]:
+    """The SARIF ``result`` objects of one lint result."""
+    if not r.diagnostics:
+        return
+    loc = Locator(r.source)
+    uri = _uri(r.path or "stdin")
+    artifact = {"uri": uri, "uriBaseId": "%SRCROOT%"}
+    for d in r.diagnostics:
+        res: dict = {
+            "ruleId": d.code,
+            "ruleIndex": index.get(d.code, 0),
+            "level": _SARIF_LEVEL[d.severity.value],
+            "message": {"text": d.message + (f" (hint: {d.hint})" if d.hint else "")},
+            "locations": [{"physicalLocation": {"artifactLocation": dict(artifact),
+                                                "region": _region(loc, d.span.start, d.span.end)}}],
+        }
+        if d.fix is not None:
+            res["fixes"] = [{
+                "description": {"text": d.fix.description or f"replace with {d.fix.replacement!r}"},
+                "artifactChanges": [{
+                    "artifactLocation": dict(artifact),
+                    "replacements": [{"deletedRegion": _region(loc, d.fix.span.start, d.fix.span.end),
+                                      "insertedContent": {"text": d.fix.replacement}}],
+                }],
+            }]
+            res["properties"] = {"fixSafe": d.fix.safe}
+        yield res
+
+
 def sarif(results: Sequence[LintResult]) -> dict:
     """A SARIF 2.1.0 log with one run; rules are the whole catalogue (stable indices)."""
+    catalogue = _catalogue()
+    index = {r.code: i for i, r in enumerate(catalogue)}
+    return _sarif_log([res for r in results for res in _sarif_results(r, index)], catalogue)
+
+
+def _sarif_chunks(results: Iterable[LintResult], tally: Tally) -> Iterator[str]:
+    """``json.dumps(sarif(results), indent=2)`` and a newline, one result object at a time."""
+    catalogue = _catalogue()
+    index = {r.code: i for i, r in enumerate(catalogue)}
+    empty = json.dumps(_sarif_log([], catalogue), ensure_ascii=False, indent=2)
+    at = empty.rindex('"results": []')  # a key: quotes inside rule texts are escaped
+    head, tail = empty[:at], empty[at + len('"results": []'):]
+    outer = head[head.rindex("\n") + 1:]  # the indentation of the "results" key
+    inner = outer + "  "
+    yield head + '"results": ['
+    opened = False
+    for r in results:
+        tally.add(r)
+        for res in _sarif_results(r, index):
+            yield ("," if opened else "") + "\n" + _indent(json.dumps(res, ensure_ascii=False, indent=2), inner)
+            opened = True
+    yield ("\n" + outer + "]" if opened else "]") + tail + "\n"
+
+
+def _sarif_log(sarif_results: list[dict], catalogue: list) -> dict:
     from .. import __version__
 
-    catalogue = sorted(codes.RULES.values(), key=lambda r: r.code)
-    index = {r.code: i for i, r in enumerate(catalogue)}
-    sarif_results: list[dict] = []
-    for r in results:
-        if not r.diagnostics:
-            continue
-        loc = Locator(r.source)
-        uri = _uri(r.path or "stdin")
-        artifact = {"uri": uri, "uriBaseId": "%SRCROOT%"}
-        for d in r.diagnostics:
-            res: dict = {
-                "ruleId": d.code,
-                "ruleIndex": index.get(d.code, 0),
-                "level": _SARIF_LEVEL[d.severity.value],
-                "message": {"text": d.message + (f" (hint: {d.hint})" if d.hint else "")},
-                "locations": [{"physicalLocation": {"artifactLocation": dict(artifact),
-                                                    "region": _region(loc, d.span.start, d.span.end)}}],
-            }
-            if d.fix is not None:
-                res["fixes"] = [{
-                    "description": {"text": d.fix.description or f"replace with {d.fix.replacement!r}"},
-                    "artifactChanges": [{
-                        "artifactLocation": dict(artifact),
-                        "replacements": [{"deletedRegion": _region(loc, d.fix.span.start, d.fix.span.end),
-                                          "insertedContent": {"text": d.fix.replacement}}],
-                    }],
-                }]
-                res["properties"] = {"fixSafe": d.fix.safe}
-            sarif_results.append(res)
     root = os.getcwd().replace(os.sep, "/")
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

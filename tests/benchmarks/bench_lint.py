@@ -19,7 +19,11 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+import os  # noqa: E402
+
+# FEL_BENCH_ROOT: measure another checkout of fel (e.g. `git archive <commit>` unpacked).
+ROOT = Path(os.environ.get("FEL_BENCH_ROOT") or Path(__file__).resolve().parents[2])
+sys.path.insert(0, str(ROOT))
 
 TEMPLATES = [
     'https://em{h}.example.local:9398/api/query?type=BackupJobSession&format=Entities&filter=JobName=="Backup Job {i}";Result==Failed&pageSize=100',
@@ -73,7 +77,39 @@ def run_check(queries: list[str]) -> float:
 
 def fresh_cache() -> None:
     from fel import api
-    api.clear_caches()
+    if hasattr(api, "clear_caches"):
+        api.clear_caches()
+    else:  # a checkout from before the result caches (FEL_BENCH_ROOT)
+        api._cache.clear()
+
+
+def peak_rss_mb(cmd: list[str]) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS in MB, exit status) of ``cmd``, output discarded; measured in a fresh child so
+    that RUSAGE_CHILDREN holds this command only."""
+    probe = ("import resource, subprocess, sys, time; t0 = time.perf_counter(); "
+             "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+             "print(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, p.returncode)")
+    import subprocess
+    out = subprocess.run([sys.executable, "-c", probe, *cmd], capture_output=True, text=True, check=True).stdout.split()
+    return float(out[0]), int(out[1]) / 1024, int(out[2])
+
+
+def cli_runs(plain: str, n: int) -> None:
+    """`fel lint --format F DIR` on the plain file's queries split into 10 files (one file
+    may hold at most 8 MB), as a user runs it; the exit status must be 1 (findings)."""
+    import tempfile
+    lines = plain.splitlines(keepends=True)
+    per = -(-len(lines) // 10)
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in range(10):
+            (Path(tmp) / f"bench{k}.queries").write_text("".join(lines[k * per:(k + 1) * per]), encoding="utf-8")
+        print(f"{'fel lint command (10 files), --format':<44}{'queries/s':>12}{'peak RSS MB':>14}")
+        for fmt in ("concise", "json", "sarif"):
+            wall, rss, code = peak_rss_mb([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
+                                           "from fel.cli import main; sys.exit(main())", "lint", "--isolated",
+                                           "--format", fmt, tmp])
+            note = "" if code == 1 else f"   (exit status {code}: not a full run)"
+            print(f"{'  ' + fmt:<44}{n / wall:>12,.0f}{rss:>14.0f}{note}")
 
 
 def main() -> None:
@@ -81,6 +117,8 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=100_000)
     ap.add_argument("--distinct", type=int, default=1_000, help="distinct queries in the repeating file")
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--cli", action="store_true",
+                    help="also run `fel lint` as a command on the plain file: wall time and peak RSS per format")
     args = ap.parse_args()
     n = args.queries
 
@@ -116,6 +154,9 @@ def main() -> None:
     print(f"{'fel.check, ' + str(args.distinct) + ' distinct repeated (reference)':<44}{n / t_check_rep:>12,.0f}{1.0:>14.2f}")
     print(f"{'fel lint plain file, repeated':<44}{n / t_lint_rep:>12,.0f}{t_lint_rep / t_check_rep:>14.2f}")
     print(f"{'fel lint Python file (' + str(m) + ' literals)':<44}{m / t_py:>12,.0f}{t_py / t_check_py:>14.2f}")
+
+    if args.cli:
+        cli_runs(plain, n)
 
     if args.profile:
         import cProfile
