@@ -12,11 +12,13 @@ from .baseurl import normalize_base
 from .checker import check_reading, resolve_version
 from .compiler import Clock, CompiledQuery, compile_checked
 from .diagnostics import Diagnostic, FelError, Severity, make, sort_diagnostics
+from .quickpath import quick
 from .span import Span
 from .syntax.ast import Query
 from .syntax.reader import Reading, read
 
-__all__ = ["parse", "check", "compile", "compile_query", "compile_params", "explain", "analyse", "read_and_check"]
+__all__ = ["parse", "check", "compile", "compile_query", "compile_params", "explain", "analyse", "read_and_check",
+           "check_once"]
 
 _CACHE_SIZE = 512
 _lock = Lock()
@@ -129,9 +131,22 @@ def check(text: str, *, type: str | None = None, em_version: str | None = None) 
     key = (text, type, em_version)
     hit = _lookup(_checked, key)
     if hit is None:
-        hit = tuple(analyse(text, type=type, em_version=em_version)[1])
+        hit = _diagnostics(text, type, em_version)
         _remember(_checked, key, hit)
     return list(hit)
+
+
+def check_once(text: str, *, type: str | None = None, em_version: str | None = None) -> list[Diagnostic]:
+    """:func:`check` without its cache, for callers that see each text once (``fel lint``)."""
+    return list(_diagnostics(text, type, em_version))
+
+
+def _diagnostics(text: str, type: str | None, em_version: str | None) -> tuple[Diagnostic, ...]:
+    """The quick path's answer for clean input (fel.quickpath), else the full path's."""
+    q = quick(text, type, em_version)
+    if q is not None:
+        return q[0]
+    return tuple(analyse(text, type=type, em_version=em_version)[1])
 
 
 def compile_query(text: str, *, base: str | None = None, now: datetime | None = None,
@@ -158,6 +173,14 @@ def _compile(key: tuple) -> tuple[CompiledQuery, bool]:
     """(compiled query, whether it may be cached) for a key of :data:`_compiled`; the result is
     remembered when it may be."""
     text, type, em_version, base, now = key
+    q = quick(text, type, em_version)
+    if q is not None:  # clean input: no tree; time values (the clock) are never taken
+        result = q[1]
+        if base is not None:
+            result = CompiledQuery(result.type, result.format, result.filter, result.sort, result.page_size,
+                                   result.page, base)
+        _remember(_compiled, key, result)
+        return result, True
     reading, diags = analyse(text, type=type, em_version=em_version)
     if reading.query is None or any(d.severity is Severity.ERROR for d in diags):
         raise FelError(diags, text)

@@ -49,9 +49,9 @@ def _check(text: str, em_version: str | None) -> list[Diagnostic]:
     # alive a while longer here, where every distinct text is checked once per file.
     global _read_and_check
     if _read_and_check is None:
-        from ..api import read_and_check
-        _read_and_check = read_and_check
-    return _read_and_check(text, em_version=em_version)[1]
+        from ..api import check_once  # the quick path for clean queries, else the full path
+        _read_and_check = check_once
+    return _read_and_check(text, em_version=em_version)
 
 
 def _param_level_hole(text: str, t: Target, cand: Candidate) -> bool:
