@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 from lsprotocol import types as lsp
@@ -77,11 +76,10 @@ class FelLanguageServer(LanguageServer):
             self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Warning,
                                                            message=f"fel: {error} (using the defaults)"))
         real = path_of(uri)
-        if real and settings.exclude:
-            from ..lint.config import glob_match
+        if real:
+            from ..lint.sources import excluded
 
-            rel = os.path.relpath(real, settings.root).replace(os.sep, "/")
-            if any(glob_match(g, rel) for g in settings.exclude):
+            if excluded(real, settings):  # as `fel lint` skips it when walking the tree
                 return Analysis(text, LineIndex(text), [], [], "excluded")
         self.lint_runs[uri] = self.lint_runs.get(uri, 0) + 1
         return analyse(text, path, settings)

@@ -72,7 +72,7 @@ def _conversation(client: RpcClient) -> None:
     client.shutdown()
 
 
-def test_in_process_over_pipes():
+def _in_process():
     from fel.lsp.server import build_server
 
     to_server_r, to_server_w = os.pipe()
@@ -81,7 +81,27 @@ def test_in_process_over_pipes():
     thread = threading.Thread(
         target=server.start_io, args=(os.fdopen(to_server_r, "rb"), os.fdopen(to_client_w, "wb")), daemon=True)
     thread.start()
-    client = RpcClient(os.fdopen(to_client_r, "rb"), os.fdopen(to_server_w, "wb"))
+    return server, thread, RpcClient(os.fdopen(to_client_r, "rb"), os.fdopen(to_server_w, "wb"))
+
+
+def test_workspace_configuration_and_exclude(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.fel.lint]\nignore = ["FEL306"]\nexclude = ["vendor/**"]\n', encoding="utf-8")
+    (tmp_path / "vendor").mkdir()
+    src = 'u = "https://em:9398/api/query?type=Job&filter=Platform==vCloud&JobType==Backup"\n'
+    server, thread, client = _in_process()
+    client.initialize(tmp_path.as_uri())
+    mine, theirs = (tmp_path / "check.py").as_uri(), (tmp_path / "vendor" / "lib.py").as_uri()
+    client.open(mine, src, "python")
+    assert [d["code"] for d in client.diagnostics(mine, 1)] == ["FEL003"]  # FEL306 ignored by config
+    client.open(theirs, src, "python")
+    assert client.diagnostics(theirs, 1) == []  # excluded, as fel lint skips it
+    client.shutdown()
+    thread.join(timeout=60)
+
+
+def test_in_process_over_pipes():
+    server, thread, client = _in_process()
     _conversation(client)
     thread.join(timeout=60)
     assert not thread.is_alive()
