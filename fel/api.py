@@ -129,9 +129,13 @@ def parse(text: str, *, type: str | None = None) -> Query:
 def check(text: str, *, type: str | None = None, em_version: str | None = None) -> list[Diagnostic]:
     """Every diagnostic for ``text`` (errors, warnings, infos), in source order."""
     key = (text, type, em_version)
-    hit = _lookup(_checked, key)
+    try:
+        hit = _checked.get(key)
+    except TypeError:  # unhashable argument: the full path names the problem
+        hit = None
     if hit is None:
-        hit = _diagnostics(text, type, em_version)
+        q = quick(text, type, em_version)
+        hit = q[0] if q is not None else tuple(analyse(text, type=type, em_version=em_version)[1])
         _remember(_checked, key, hit)
     return list(hit)
 
@@ -202,10 +206,15 @@ def compile(text: str, *, base: str | None = None, now: datetime | None = None,
     if base is not None:
         base = normalize_base(base)
     key = (text, type, em_version, base, now)
-    hit = _lookup(_urls, key)
+    try:
+        hit = _urls.get(key)
+    except TypeError:  # unhashable argument: the full path names the problem
+        hit = key = None
     if hit is not None:
         return hit
-    compiled = _lookup(_compiled, key)
+    if key is None:
+        return compile_query(text, base=base, now=now, type=type, em_version=em_version).url()
+    compiled = _compiled.get(key)
     cacheable = compiled is not None
     if compiled is None:
         compiled, cacheable = _compile(key)

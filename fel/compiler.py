@@ -71,7 +71,16 @@ class CompiledQuery:
 
 def encode_params(params: list[tuple[str, str]]) -> str:
     """``name=value`` pairs joined with ``&``; only unreserved characters left raw."""
-    return "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in params)
+    return "&".join(f"{_quote(k)}={_quote(v)}" for k, v in params)
+
+
+#: ``quote(text, safe="")`` for ASCII text as one ``str.translate`` (same escapes, upper-case hex).
+_ASCII_ESCAPES = {c: f"%{c:02X}" for c in range(128)
+                  if chr(c) not in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~"}
+
+
+def _quote(text: str) -> str:
+    return text.translate(_ASCII_ESCAPES) if text.isascii() else quote(text, safe="")
 
 
 def _canonical_value(field: Field | None, value: Value, now: "datetime | Clock") -> tuple[Value, bool]:

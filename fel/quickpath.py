@@ -20,6 +20,7 @@ diagnostics and compiled query.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from urllib.parse import unquote_plus
 
 from .checker import resolve_version
@@ -48,6 +49,8 @@ _ORDERED_OPS = frozenset(("<", "<=", ">", ">="))
 #: A full URL the quick path takes: lower-case scheme, plain host[:port], the path /api/query.
 _FULL = re.compile(r"(https?://[A-Za-z0-9.-]+(?::[0-9]+)?)(/api/)query\?", re.ASCII)
 _RELATIVE = re.compile(r"(?:/api/)?query\?", re.ASCII)
+#: The canonical DateTime form itself: checked with datetime() instead of parse_datetime.
+_UTC = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z").fullmatch
 #: Deeper nesting is left to the full path (its limit, MAX_DEPTH, is higher).
 _MAX_GROUPS = 32
 _URL_PARAMS = frozenset(("type", "format", "filter", "sortAsc", "sortDesc", "pageSize", "page"))
@@ -60,6 +63,7 @@ class _Decline(Exception):
 # ---- per-type tables ----------------------------------------------------------------------
 
 _TABLES: dict[tuple, dict] = {}
+_EXACT: dict[str, QueryType] = {}  # query types by their documented name
 
 
 def _table(qtype: QueryType, version) -> dict:
@@ -103,7 +107,7 @@ def _value(spec: tuple, op: str, quoted: bool, text: str, em_mode: bool) -> str:
         if kind != _DATETIME and not em_mode and parse_time_expr(text):
             raise _Decline  # a time value on another kind (FEL212)
     if kind == _STRING or kind == _OTHER:
-        return _print(text)
+        return text if _BARE(text) else '"' + text.replace('"', '""') + '"'
     if kind == _ENUM:
         canon = enum.get(text)
         if canon is None:
@@ -134,6 +138,14 @@ def _value(spec: tuple, op: str, quoted: bool, text: str, em_mode: bool) -> str:
     # DateTime: quoted, UTC, written with `T`
     if not quoted:
         raise _Decline
+    m = _UTC(text)
+    if m is not None:  # already canonical, if it is a real date and time
+        try:
+            datetime(*map(int, m.groups()))
+        except ValueError:
+            pass
+        else:
+            return '"' + text + '"'
     dt = parse_datetime(text)
     if dt is None or (not dt.marked_utc and dt.has_time) or dt.space_separator:
         raise _Decline
@@ -287,8 +299,12 @@ def quick(text: str, type: str | None = None,
 
 
 def _type(name: str, version, exact: bool) -> QueryType:
-    qtype = load_schema().type(name.strip())
-    if qtype is None or (exact and qtype.name != name) or (version is not None and not qtype.available_in(version)):
+    if not _EXACT:
+        _EXACT.update((t.name, t) for t in load_schema().types)
+    qtype = _EXACT.get(name)
+    if qtype is None and not exact:
+        qtype = load_schema().type(name.strip())  # a type= argument: any spelling
+    if qtype is None or (version is not None and not qtype.available_in(version)):
         raise _Decline
     return qtype
 
@@ -386,7 +402,7 @@ def _url(text: str, type_hint: str | None, version):
     if "filter" in values:
         raw = values["filter"]
         if "%" in raw or "+" in raw:
-            raw = unquote_plus(raw)
+            raw = _unquote_plus(raw)
             if not raw.isascii():
                 raise _Decline
         if not raw.strip():
@@ -412,6 +428,18 @@ def _url(text: str, type_hint: str | None, version):
         diags = (make("FEL306", Span(at, at), "no pageSize: EM returns at most 100 results",
                       hint="add &pageSize=…&page=1 and follow PagingInfo links, or use `fel run --all`"),)
     return diags, CompiledQuery(qtype.name, fmt, flt, sort, page_size, page, base)
+
+
+def _unquote_plus(raw: str) -> str:
+    """``unquote_plus`` for ASCII text, in C: ``%HH`` → ``\\xHH`` read by the unicode_escape codec
+    (which takes exactly two hex digits, else raises). Bytes above 7F come out as Latin-1
+    characters, not UTF-8 ones; the caller declines any non-ASCII result either way."""
+    if "\\" not in raw:
+        try:
+            return raw.replace("+", " ").replace("%", "\\x").encode("ascii").decode("unicode_escape")
+        except UnicodeDecodeError:
+            pass
+    return unquote_plus(raw)
 
 
 def _number(value: str | None) -> int | None:
