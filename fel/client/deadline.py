@@ -56,6 +56,14 @@ class Watch:
             self._expire()
         return self.expired
 
+    def add_response(self, resp: Any) -> None:
+        """Also watch the socket a response reads its body from: http.client lets go of a
+        connection that will close (no Content-Length) once the head is read, so the
+        connection no longer names the socket its body still comes from."""
+        sock = response_socket(resp)
+        if sock is not None:
+            self.add(sock)
+
     def add(self, conn: Any) -> None:
         with self._lock:
             self._conns.append(conn)
@@ -71,9 +79,17 @@ class Watch:
             _cut(conn)
 
 
+def response_socket(resp: Any) -> socket.socket | None:
+    """The socket under a ``requests`` response (urllib3 → http.client → SocketIO), or None."""
+    fp = getattr(getattr(resp, "raw", None), "_fp", None)  # http.client.HTTPResponse
+    raw = getattr(getattr(fp, "fp", None), "raw", None)  # BufferedReader → SocketIO
+    sock = getattr(raw, "_sock", None)
+    return sock if isinstance(sock, socket.socket) else None
+
+
 def _cut(conn: Any) -> None:
-    """Shut the socket of a urllib3 connection down (a blocked read returns at once)."""
-    sock = getattr(conn, "sock", None)
+    """Shut a socket, or the socket of a urllib3 connection, down (a blocked read returns at once)."""
+    sock = conn if isinstance(conn, socket.socket) else getattr(conn, "sock", None)
     if sock is None:
         return
     try:

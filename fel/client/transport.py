@@ -206,6 +206,7 @@ class Transport:
                         method, url, headers=dict(headers or {}), auth=auth, verify=self.verify,
                         timeout=self._timeout(left), stream=True, allow_redirects=False,
                     )
+                watch.add_response(resp)
                 try:
                     body = self._read(resp, info, watch)
                 finally:
