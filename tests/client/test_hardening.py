@@ -26,9 +26,8 @@ def _wide_body(n: int, *, nested: bool = False) -> bytes:
 # -- XML decoding is linear in attributes per element ----------------------------------------
 # 40k attributes took 24 s and 300k never returned (lxml looks each value up by name); linear
 # decoding takes well under a second for 300k. tests/benchmarks/bench_network.py shows the curve.
-@pytest.mark.parametrize("nested", [False, True], ids=["root", "nested"])
-def test_300k_attributes_on_one_element_decode(nested):
-    n = 300_000
+@pytest.mark.parametrize("nested, n", [(False, 300_000), (True, 100_000)], ids=["root", "nested"])
+def test_300k_attributes_on_one_element_decode(nested, n):
     entity = decode_page(_wide_body(n, nested=nested), "application/xml", max_body=None).entities[0]
     where = entity.fields["Extra"] if nested else entity.attributes
     assert where["a0"] == "v0" and where[f"a{n - 1}"] == f"v{n - 1}"
@@ -151,13 +150,13 @@ def test_the_deadline_bounds_retries_too(serve):
         conn.hang()
 
     with HostileServer(hung) as server:
-        t = Transport(TransportPolicy(timeout=(5.0, 0.4), retries=10, timeout_retries=10, backoff=0.05,
-                                      backoff_max=0.1, deadline=1.2))
+        t = Transport(TransportPolicy(timeout=(5.0, 0.2), retries=10, timeout_retries=10, backoff=0.05,
+                                      backoff_max=0.1, deadline=0.7))
         with pytest.raises(TimedOut) as info:
             t.request("GET", server.url + "query?type=Job")
         t.close()
     assert 2 <= t.attempts < 11
-    assert "gave up after" in str(info.value) and "deadline of 1.2 s" in str(info.value)
+    assert "gave up after" in str(info.value) and "deadline of 0.7 s" in str(info.value)
 
 
 def _hung(conn):
