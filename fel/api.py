@@ -177,7 +177,7 @@ def _compile(key: tuple) -> tuple[CompiledQuery, bool]:
     """(compiled query, whether it may be cached) for a key of :data:`_compiled`; the result is
     remembered when it may be."""
     text, type, em_version, base, now = key
-    q = quick(text, type, em_version)
+    q = quick(text, type, em_version, diagnostics=False)
     if q is not None:  # clean input: no tree; time values (the clock) are never taken
         result = q[1]
         if base is not None:

@@ -57,7 +57,21 @@ class CompiledQuery:
         return out
 
     def query_string(self) -> str:
-        return encode_params(self.params)
+        """``encode_params(self.params)``, built directly (the names need no escaping, and
+        the page numbers are digits)."""
+        q = _quote
+        out = "type=" + q(self.type)
+        if self.format:
+            out += "&format=" + q(self.format)
+        if self.filter is not None:
+            out += "&filter=" + q(self.filter)
+        if self.sort is not None:
+            out += ("&sortDesc=" if self.sort[1] else "&sortAsc=") + q(self.sort[0])
+        if self.page_size is not None:
+            out += "&pageSize=" + q(str(self.page_size))
+        if self.page is not None:
+            out += "&page=" + q(str(self.page))
+        return out
 
     def url(self, base: str | None = None) -> str:
         b = base or self.base

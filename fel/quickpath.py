@@ -75,7 +75,8 @@ def _table(qtype: QueryType, version) -> dict:
     if table is None:
         table = {}
         for f in qtype.fields:
-            if f.undocumented or not f.filterable_in(version) or (version is not None and f.enum_since):
+            if (f.undocumented or not f.filterable_in(version) or (version is not None and f.enum_since)
+                    or f.name.lower() in _KEYWORDS):  # a keyword as a name: the fast parser declines
                 continue
             enum = {}
             if f.kind is Kind.ENUM:
@@ -182,14 +183,18 @@ def _filter(text: str, pos: int, table: dict, statement: bool) -> tuple[str, int
             pos = after
             continue
         raw = text[ns:ne]
-        if len(raw) < 7 and raw.lower() in _KEYWORDS:
-            raise _Decline
-        spec = table.get(raw)
+        spec = table.get(raw)  # (no keyword is in the table)
         if spec is None:
             raise _Decline  # unknown, misspelt, undocumented or not filterable here
         op = text[os_:oe]
         if qs >= 0:
-            value = _value(spec, op, True, text[qs + 1:qe - 1].replace('""', '"'), em_mode)
+            value = text[qs + 1:qe - 1]
+            if '"' in value:
+                value = value.replace('""', '"')
+            if spec[0] == _STRING and value.isprintable():  # the commonest case, inlined
+                value = value if _BARE(value) else '"' + value.replace('"', '""') + '"'
+            else:
+                value = _value(spec, op, True, value, em_mode)
         else:
             value = _value(spec, op, False, text[bs:be], em_mode)
         kinds.append("c")
@@ -276,21 +281,25 @@ class _Grouped:
 
 # ---- input forms --------------------------------------------------------------------------
 
-def quick(text: str, type: str | None = None,
-          em_version=None) -> tuple[tuple[Diagnostic, ...], CompiledQuery] | None:
+def quick(text: str, type: str | None = None, em_version=None,
+          diagnostics: bool = True) -> tuple[tuple[Diagnostic, ...], CompiledQuery] | None:
     """(diagnostics, compiled query) for clean input — exactly what the full path gives —
-    or None when the full path must answer."""
+    or None when the full path must answer. ``diagnostics=False``: the caller only compiles,
+    and the diagnostics (only ever a FEL306 note) are left out."""
     if (text.__class__ is not str or len(text) > MAX_QUICK or not text.isascii() or "#" in text
             or (type is not None and type.__class__ is not str) or not _within_limits(text, MAX_INPUT, MAX_DEPTH)):
         return None
-    try:
-        version = resolve_version(em_version)
-    except (ValueError, TypeError):
-        return None
+    if em_version is None:
+        version = None
+    else:
+        try:
+            version = resolve_version(em_version)
+        except (ValueError, TypeError):
+            return None
     try:
         form = input_form(text, type is not None)
         if form == "url":
-            return _url(text, type, version)
+            return _url(text, type, version, diagnostics)
         if form == "filter":
             return _bare_filter(text, type, version)
         return _statement(text, version)
@@ -363,7 +372,7 @@ def _statement(text: str, version):
     return (), CompiledQuery(qtype.name, fmt, flt, sort, page_size, page, DEFAULT_BASE)
 
 
-def _url(text: str, type_hint: str | None, version):
+def _url(text: str, type_hint: str | None, version, diagnostics: bool):
     if text != text.strip():
         raise _Decline
     base = DEFAULT_BASE
@@ -379,7 +388,7 @@ def _url(text: str, type_hint: str | None, version):
         start = m.end() if m is not None else (1 if text[:1] == "?" else 0)
         if m is None and text[:1] == "/":
             raise _Decline
-    if "?" in text[start:]:
+    if text.find("?", start) >= 0:
         raise _Decline  # the full reader splits at the first `?`
     values: dict[str, str] = {}
     for part in text[start:].split("&"):
@@ -424,6 +433,7 @@ def _url(text: str, type_hint: str | None, version):
     if page_size is None:
         if page is not None:
             raise _Decline  # FEL308
+    if page_size is None and diagnostics:
         at = len(text)
         diags = (make("FEL306", Span(at, at), "no pageSize: EM returns at most 100 results",
                       hint="add &pageSize=…&page=1 and follow PagingInfo links, or use `fel run --all`"),)

@@ -44,8 +44,11 @@ def full(text: str, type: str | None = None, em_version: str | None = None):
 def agrees(text: str, type: str | None = None, em_version: str | None = None) -> bool:
     """Assert the quick answer (if any) is the full path's; True when the quick path answered."""
     got = quick(text, type, em_version)
+    only_compiled = quick(text, type, em_version, diagnostics=False)  # what compile() asks
+    assert (only_compiled is None) == (got is None)
     if got is None:
         return False
+    assert only_compiled == ((), got[1])
     want = full(text, type, em_version)
     assert want[1] is not None, f"quick path accepted {text!r} ({type}), which the full path does not compile"
     assert got == want, f"{text!r} ({type}, {em_version}): quick {got} != full {want}"
@@ -315,3 +318,18 @@ def test_percent_decoding_is_unquote_plus(raw):
     want = unquote_plus(raw)
     got = _unquote_plus(raw)
     assert got == want or not (got.isascii() and want.isascii())
+
+
+@given(st.text(max_size=12), st.sampled_from([None, "Entities"]), st.none() | st.text(max_size=12),
+       st.none() | st.tuples(st.text(max_size=8), st.booleans()), st.none() | st.integers(-5, 10**12),
+       st.none() | st.integers(-5, 10**12))
+@settings(max_examples=300, deadline=None)
+def test_query_string_is_encode_params(qtype, fmt, flt, sort, page_size, page):
+    from fel.compiler import CompiledQuery, encode_params
+    q = CompiledQuery(qtype.replace("\ud800", ""), fmt, flt if flt is None else flt.encode("utf-8", "ignore").decode(),
+                      sort, page_size, page)
+    try:
+        want = encode_params(q.params)
+    except UnicodeEncodeError:
+        return
+    assert q.query_string() == want
