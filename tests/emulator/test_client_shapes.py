@@ -1,9 +1,10 @@
 """What public Enterprise Manager clients read, asked of the emulator the way they ask it.
 
-Three clients from the package index were read and run unmodified against ``fel serve``
+Clients from the package index were read and run unmodified against ``fel serve``
 (docs/emulator.md, "Tested with third-party clients"): the Prometheus exporter
-``veeam-exporter`` 1.1.0, and the client libraries ``veeam`` 0.1.5 and ``veeam-em`` 2022.11.0.
-This file holds no code of theirs: for every read endpoint they call it sends the request the
+``veeam-exporter`` 1.1.0, and the client libraries ``veeam`` 0.1.5 and ``veeam-em`` 2022.11.0;
+two public clients in other languages (the shell exporter the Python one was modelled on, a
+PHP library) add a few endpoints. This file holds no code of theirs: for every read endpoint they call it sends the request the
 way they send it (JSON ``Accept``, the exact query string, ``?format=entity`` in lower case,
 ``v=latest`` on every request, unencoded filters) and asserts that the keys they walk exist and
 carry real values (non-empty text, positive numbers where a real server has them, timestamps a
