@@ -173,9 +173,9 @@ def compile_query(text: str, *, base: str | None = None, now: datetime | None = 
     return _compile(key)[0]
 
 
-def _compile(key: tuple) -> tuple[CompiledQuery, bool]:
+def _compile(key: tuple, keep: bool = True) -> tuple[CompiledQuery, bool]:
     """(compiled query, whether it may be cached) for a key of :data:`_compiled`; the result is
-    remembered when it may be."""
+    remembered when it may be (and ``keep``)."""
     text, type, em_version, base, now = key
     q = quick(text, type, em_version, diagnostics=False)
     if q is not None:  # clean input: no tree; time values (the clock) are never taken
@@ -183,7 +183,8 @@ def _compile(key: tuple) -> tuple[CompiledQuery, bool]:
         if base is not None:
             result = CompiledQuery(result.type, result.format, result.filter, result.sort, result.page_size,
                                    result.page, base)
-        _remember(_compiled, key, result)
+        if keep:
+            _remember(_compiled, key, result)
         return result, True
     reading, diags = analyse(text, type=type, em_version=em_version)
     if reading.query is None or any(d.severity is Severity.ERROR for d in diags):
@@ -194,7 +195,7 @@ def _compile(key: tuple) -> tuple[CompiledQuery, bool]:
     except FelError as err:  # a time value out of range at the given `now` (FEL213)
         raise FelError([*diags, *err.diagnostics], text) from None
     cacheable = clock is now or not clock.read
-    if cacheable:
+    if cacheable and keep:
         _remember(_compiled, key, result)
     return result, cacheable
 
@@ -217,7 +218,7 @@ def compile(text: str, *, base: str | None = None, now: datetime | None = None,
     compiled = _compiled.get(key)
     cacheable = compiled is not None
     if compiled is None:
-        compiled, cacheable = _compile(key)
+        compiled, cacheable = _compile(key, keep=False)  # the URL is kept instead
     url = compiled.url()
     if cacheable:
         _remember(_urls, key, url)

@@ -32,8 +32,8 @@ from .diagnostics import Diagnostic, make
 from .schema import Kind, QueryType, load_schema
 from .span import Span
 from .syntax.fastpath import (_CLAUSE, _CLAUSES, _INT, _KEYWORDS, _NAME_WS, _ORDER_BY, _SEPARATORS, _TOKEN, _TYPE,
-                              _within_limits)
-from .syntax.parser import MAX_DEPTH, MAX_INPUT
+                              too_many_nots)
+from .syntax.parser import MAX_DEPTH
 from .syntax.reader import input_form
 
 __all__ = ["quick", "MAX_QUICK"]
@@ -51,6 +51,8 @@ _FULL = re.compile(r"(https?://[A-Za-z0-9.-]+(?::[0-9]+)?)(/api/)query\?", re.AS
 _RELATIVE = re.compile(r"(?:/api/)?query\?", re.ASCII)
 #: The canonical DateTime form itself: checked with datetime() instead of parse_datetime.
 _UTC = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z").fullmatch
+#: Shorter text cannot hold more `not`s than the parser's nesting limit.
+_FEW_NOTS = 4 * MAX_DEPTH + 2
 #: Deeper nesting is left to the full path (its limit, MAX_DEPTH, is higher).
 _MAX_GROUPS = 32
 _URL_PARAMS = frozenset(("type", "format", "filter", "sortAsc", "sortDesc", "pageSize", "page"))
@@ -287,7 +289,8 @@ def quick(text: str, type: str | None = None, em_version=None,
     or None when the full path must answer. ``diagnostics=False``: the caller only compiles,
     and the diagnostics (only ever a FEL306 note) are left out."""
     if (text.__class__ is not str or len(text) > MAX_QUICK or not text.isascii() or "#" in text
-            or (type is not None and type.__class__ is not str) or not _within_limits(text, MAX_INPUT, MAX_DEPTH)):
+            or (type is not None and type.__class__ is not str)
+            or (len(text) > _FEW_NOTS and too_many_nots(text, MAX_DEPTH))):
         return None
     if em_version is None:
         version = None

@@ -131,6 +131,7 @@ def test_the_caches_keep_results_not_trees():
         fel.check(text)
         try:
             fel.compile(text)
+            fel.compile_query(text)
         except FelError:
             pass
     assert api._checked and api._compiled and api._urls
