@@ -19,6 +19,7 @@ Loopback by default; ``tls=True`` serves HTTPS with a self-signed certificate ma
 """
 from __future__ import annotations
 
+import re
 import socket
 import ssl
 import threading
@@ -116,8 +117,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         if self.server.access_log is not None:
-            # Request line and status only: tokens travel in headers and are never logged.
-            self.server.access_log(f"{self.address_string()} - {format % args}")
+            # Request line and status only: tokens travel in headers and are never logged, and a
+            # SessionId in a path (the token is derived from it) is redacted.
+            self.server.access_log(f"{self.address_string()} - {_SESSION_PATH.sub(_REDACTED, format % args)}")
+
+
+#: A SessionId in a request path (``/api/logonSessions/<GUID>``), redacted in the access log.
+_SESSION_PATH = re.compile(r"(?i)(logonSessions/)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_REDACTED = r"\1<session>"
 
 
 class _Server(ThreadingHTTPServer):

@@ -1,9 +1,13 @@
 """Logon sessions: tokens, idle expiry, logout.
 
-A session has a ``SessionId`` (a GUID, in the LogonSession body and the logout URL) and a token
-(the ``X-RestSvcSessionId`` header and cookie): base64 of another random GUID's text, 48
-characters, the shape of Veeam's example token (``NDRjZmJkYmUtNWE5NS00MTU2…``). Sessions expire
-after ``idle`` seconds without a request (EM: 15 minutes). Tokens are never logged.
+A session has a ``SessionId`` (a random GUID, in the LogonSession body and the logout URL) and a
+token (the ``X-RestSvcSessionId`` header and cookie): base64 of the SessionId's text, 48
+characters, the shape of Veeam's example token (``NDRjZmJkYmUtNWE5NS00MTU2…``). Public clients
+that work against real servers (a widely copied shell exporter) never read the token header and
+send base64(SessionId) instead, so the emulator derives the token the same way. The SessionId is
+therefore as secret as the token: the access log writes ``logonSessions/<id>`` paths redacted.
+Sessions expire after ``idle`` seconds without a request (EM: 15 minutes). Tokens are never
+logged.
 """
 from __future__ import annotations
 
@@ -19,9 +23,10 @@ __all__ = ["LogonSession", "SessionStore", "DEFAULT_IDLE", "new_token"]
 DEFAULT_IDLE = 15 * 60.0
 
 
-def new_token() -> str:
-    """Base64 of a random GUID in its text form (``uuid4``: 122 bits from the OS's random source)."""
-    return base64.b64encode(str(uuid.uuid4()).encode("ascii")).decode("ascii")
+def new_token(session_id: str) -> str:
+    """The token of a session: base64 of its SessionId's text (a ``uuid4``: 122 bits from the
+    OS's random source)."""
+    return base64.b64encode(session_id.encode("ascii")).decode("ascii")
 
 
 @dataclass(slots=True)
@@ -45,8 +50,9 @@ class SessionStore:
         self._lock = threading.Lock()
 
     def create(self, user: str) -> LogonSession:
-        token = new_token()
-        session = LogonSession(token, str(uuid.uuid4()), user, self.clock())
+        session_id = str(uuid.uuid4())
+        token = new_token(session_id)
+        session = LogonSession(token, session_id, user, self.clock())
         with self._lock:
             self._expire()
             self._by_token[token] = session

@@ -335,8 +335,6 @@ def test_the_token_works_as_a_cookie(base):
     assert by_cookie.status_code == 200 and by_cookie.json()["BackupServers"] > 0
 
 
-@pytest.mark.xfail(strict=True, reason="open: the emulator's token is base64 of another GUID, not of the "
-                                       "SessionId (see docs/emulator.md, 'Tested with third-party clients')")
 def test_token_is_base64_of_the_session_id(base):
     # the same shell exporter never reads the header: it takes SessionId from the JSON logon body
     # and sends base64(SessionId) as its X-RestSvcSessionId, which real servers accept

@@ -47,7 +47,8 @@ def test_logon_answers_201_with_token_header_cookie_and_body(base, path):
     assert body.tag == q("LogonSession")
     sid = body.findtext(q("SessionId"))
     assert re.fullmatch(r"[0-9a-f-]{36}", sid)
-    assert base64.b64decode(token).decode("ascii") != sid
+    # clients in the wild send base64(SessionId) without reading the header: the token is exactly that
+    assert base64.b64decode(token).decode("ascii") == sid
     assert body.findtext(q("UserName")).endswith("\\demo")
     assert body.get("Href") == f"{base}logonSessions/{sid}"
 
@@ -433,3 +434,16 @@ def test_reference_and_list_resources(api, base, dataset):
     assert {r.get("Name") for r in jobs} == {e.name for e in dataset.children(server, "Job")}
     creds = xml(api.get(f"{base}{server.path.lstrip('/')}/credentials").content)
     assert [c.tag for c in creds] == [q("CredentialsInfo")] * 4
+
+
+def test_access_log_redacts_session_ids():
+    """The token is base64(SessionId), so a SessionId in a logout path is as secret as the token:
+    the access log keeps the request line with the id replaced, and never the token."""
+    lines: list[str] = []
+    with Emulator(seed=SEED, now=NOW, port=0, access_log=lines.append) as em:
+        r = requests.post(em.url + "sessionMngr/?v=latest", auth=("demo", "demo"))
+        token, sid = r.headers[TOKEN], xml(r.content).findtext(q("SessionId"))
+        assert requests.delete(f"{em.url}logonSessions/{sid}", headers={TOKEN: token}).status_code == 204
+    text = "\n".join(lines)
+    assert "logonSessions/<session>" in text
+    assert sid not in text and token not in text
