@@ -161,7 +161,10 @@ class Client:
                 info = dataclasses.replace(info, session_id=info.delete_href.rstrip("/").rsplit("/", 1)[-1])
             self.logon_info = info
             self.logons += 1
-            log.debug("logged on to %s as %s (session %s)", self.base, self.user, info.session_id)
+            # Clients in the wild send base64(SessionId) as the token, and servers accept it: the
+            # SessionId is as secret as the token (redacted from URLs, logs and errors).
+            register_secret(info.session_id)
+            log.debug("logged on to %s as %s", self.base, self.user)
             return info
         if reply.status == 401:
             raise self._error(reply, AuthFailed,
@@ -185,8 +188,8 @@ class Client:
         session_id = self.session_id
         try:
             if session_id and getattr(self.transport, "hung", False):
-                log.debug("not logging out of session %s: the server did not answer the last call"
-                          " (the session expires on its own)", session_id)
+                log.debug("not logging out: the server did not answer the last call"
+                          " (the session expires on its own)")
             elif session_id:
                 # one attempt: logging out is a courtesy (the session expires anyway), and a
                 # server that has just hung must not hold the exit for more retries
@@ -194,7 +197,7 @@ class Client:
                                                headers=self._headers(), idempotent=False)
                 if reply.status >= 400 and reply.status not in (401, 404):
                     raise self._error(reply)
-                log.debug("logged out of session %s (%d)", session_id, reply.status)
+                log.debug("logged out (%d)", reply.status)
         finally:
             self.transport.session.cookies.clear()
             self._set_token(None)

@@ -39,6 +39,22 @@ def test_logout_deletes_the_session_id_from_the_body_not_the_token(serve):
     assert not c.logged_on and em.tokens == {}
 
 
+def test_the_session_id_never_reaches_the_log(serve, caplog):
+    # servers accept base64(SessionId) as the token: the id is a secret like the token itself
+    import logging
+
+    em = MiniEM()
+    server = serve(em)
+    c = client_for(server, em)
+    with caplog.at_level(logging.DEBUG, logger="fel.client"):
+        info = c.logon()
+        c.close()
+    assert em.logouts == [info.session_id]
+    text = caplog.text
+    assert "logonSessions/<redacted>" in text or "logged out" in text
+    assert info.session_id not in text
+
+
 def test_context_manager_logs_out_even_when_the_body_raises(serve):
     em = MiniEM()
     server = serve(em)
