@@ -7,8 +7,8 @@ per open connection), bounded so that a flood of idle connections cannot starve 
   many handler threads exist;
 * a connection that sends nothing for ``idle_timeout`` seconds (default 30) is closed;
 * when every slot is taken and another client connects, the connection idle the longest (one
-  waiting for a request, or still sending its request head — never one being answered) is
-  closed to make room, as HTTP allows for idle keep-alive connections;
+  waiting for a request, or still sending its request head or body — never one being
+  answered) is closed to make room, as HTTP allows for idle keep-alive connections;
 * a ``Content-Length`` that is not a decimal number of ASCII digits is answered 400.
 
 Loopback by default; ``tls=True`` serves HTTPS with a self-signed certificate made at start-up
@@ -66,16 +66,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         state = self.server.connection_state(self.connection)
-        if state is not None:
-            state.busy = True
         try:
-            self._answer()
+            self._answer(state)
         finally:
             if state is not None:
                 state.busy = False
                 state.since = time.monotonic()
 
-    def _answer(self) -> None:
+    def _answer(self, state: "_Conn | None") -> None:
         raw_length = (self.headers.get("Content-Length") or "0").strip()
         if not (raw_length.isascii() and raw_length.isdigit()):
             self.close_connection = True
@@ -87,6 +85,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(413)
             return
         body = self.rfile.read(length) if length else b""
+        if state is not None:  # from here on the request is being answered: never evicted
+            state.busy = True  # (while its head or body is still arriving, it may be)
         host = self.headers.get("Host") or self.server.host_port
         base = f"{self.server.scheme}://{host}/api/"
         try:

@@ -215,3 +215,18 @@ def test_malformed_requests_over_the_socket_each_get_an_answer_or_a_close():
                 statuses.append(int(m.group(1)))
         assert len(statuses) > 100  # most get an answer (a truncated head may just be closed)
         assert requests.get(em.url, timeout=TIMEOUT).status_code == 200
+
+
+def test_connections_stalled_in_a_request_body_do_not_hold_the_slots():
+    with Emulator(seed=SEED, now=NOW, max_connections=4) as em:
+        stalled = []
+        try:
+            for _ in range(12):
+                s = _connect(em.port)
+                s.sendall(b"POST /api/sessionMngr/?v=latest HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nab")
+                stalled.append(s)
+            assert requests.get(em.url, timeout=TIMEOUT).status_code == 200
+            assert em._server.evicted >= 8
+        finally:
+            for s in stalled:
+                s.close()
