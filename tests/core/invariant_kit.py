@@ -10,6 +10,7 @@ non-ASCII digits, huge time offsets, years below 1000, malformed hosts, ``#``).
 from __future__ import annotations
 
 import random
+import re
 from datetime import datetime, timezone
 from urllib.parse import quote, urlsplit
 
@@ -188,6 +189,20 @@ def invariant_failure(text: str, type_name: str | None = None) -> str | None:
         return f"compiled URL does not compile: {exc}"
     if second != url:
         return f"not a fixed point: {url!r} -> {second!r}"
-    if "/query?" not in url or "/query/query?" in url:
-        return f"compiled URL {url!r} does not call the query endpoint"
+    return _path_failure(text, parts.path)
+
+
+def _path_failure(text: str, compiled_path: str) -> str | None:
+    """A URL input keeps its path: ``…/api/query/?`` once compiled to ``…/api/query/query?``."""
+    source = text.strip()
+    if not (source[:1] == "/" or source[:7].lower() == "http://" or source[:8].lower() == "https://"):
+        return None if compiled_path.endswith("/query") else f"compiled path {compiled_path!r} is not …/query"
+    try:
+        path = urlsplit(source).path
+    except ValueError:
+        return None
+    given = re.sub("/{2,}", "/", path).rstrip("/").lower()
+    if given.endswith("query") and compiled_path.lower() != given:
+        return f"the path {path!r} became {compiled_path!r}"
+    return None
     return None
