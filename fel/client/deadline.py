@@ -10,6 +10,8 @@ the caller raises a timeout instead of using what was read.
 """
 from __future__ import annotations
 
+import heapq
+import itertools
 import socket
 import threading
 import time
@@ -23,31 +25,67 @@ __all__ = ["Watch", "WatchedAdapter", "install"]
 _current = threading.local()
 
 
+class _Watchdog:
+    """One daemon thread for every watch of the process: it sleeps until the earliest deadline
+    and expires the watches whose time has come (no thread per request)."""
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, int, "Watch"]] = []
+        self._seq = itertools.count()
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def schedule(self, ends: float, watch: "Watch") -> None:
+        with self._cond:
+            heapq.heappush(self._heap, (ends, next(self._seq), watch))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="fel-deadline", daemon=True)
+                self._thread.start()
+            self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while self._heap and self._heap[0][2].done:
+                    heapq.heappop(self._heap)  # finished in time
+                if not self._heap:
+                    self._cond.wait()
+                    continue
+                ends, _, watch = self._heap[0]
+                wait = ends - time.monotonic()
+                if wait > 0:
+                    self._cond.wait(wait)
+                    continue
+                heapq.heappop(self._heap)
+            watch._expire()
+
+
+_watchdog = _Watchdog()
+
+
 class Watch:
     """Cuts the connections of one exchange ``seconds`` after :meth:`__enter__` (None: never)."""
 
     def __init__(self, seconds: float | None) -> None:
         self.seconds = seconds
         self.expired = False
+        #: the exchange is over (the watchdog forgets it)
+        self.done = False
         self._conns: list[Any] = []
         self._lock = threading.Lock()
-        self._timer: threading.Timer | None = None
         self._ends: float | None = None
 
     def __enter__(self) -> "Watch":
         _current.watch = self
         if self.seconds is not None:
-            self._ends = time.monotonic() + self.seconds
-            self._timer = threading.Timer(max(0.0, self.seconds), self._expire)
-            self._timer.daemon = True
-            self._timer.start()
+            self._ends = time.monotonic() + max(0.0, self.seconds)
+            _watchdog.schedule(self._ends, self)
         return self
 
     def __exit__(self, *exc: Any) -> None:
         _current.watch = None
-        if self._timer is not None:
-            self._timer.cancel()
         with self._lock:
+            self.done = True
             self._conns.clear()
 
     def check(self) -> bool:
@@ -73,6 +111,8 @@ class Watch:
 
     def _expire(self) -> None:
         with self._lock:
+            if self.done:
+                return
             self.expired = True
             conns = list(self._conns)
         for conn in conns:

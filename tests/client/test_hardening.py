@@ -438,3 +438,30 @@ def test_the_repl_connection_takes_retries_and_deadline_from_the_profile(tmp_pat
     conn = open_connection(profile="p", logon=False)
     policy = conn.client.transport.policy
     assert (policy.retries, policy.deadline) == (1, None)
+
+
+def test_one_watchdog_expires_each_watch_at_its_own_deadline():
+    import threading as _threading
+
+    from fel.client.deadline import Watch
+    from hostile_kit import wait_until
+
+    watches: dict[float, Watch] = {}
+    release = _threading.Event()
+
+    def hold(seconds: float) -> None:
+        with Watch(seconds) as w:
+            watches[seconds] = w
+            release.wait(10)
+
+    threads = [_threading.Thread(target=hold, args=(s,)) for s in (30.0, 0.2, 0.05)]
+    for t in threads:
+        t.start()
+    try:
+        assert wait_until(lambda: len(watches) == 3 and watches[0.05].expired and watches[0.2].expired)
+        assert not watches[30.0].expired
+    finally:
+        release.set()
+        for t in threads:
+            t.join(10)
+    assert all(w.done for w in watches.values()) and not watches[30.0].expired
