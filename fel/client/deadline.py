@@ -4,7 +4,7 @@
 one byte a second (headers or body) keeps every read short and never ends. :class:`Watch`
 bounds the whole exchange instead. The connections a request takes from urllib3's pools
 while a watch is active on the thread are registered with it (:class:`WatchedAdapter`
-installs pool classes that do this); when the deadline passes, a timer shuts those sockets
+installs pool classes that do this); when the deadline passes, the watchdog (one thread for the process) shuts those sockets
 down, which ends any blocked read at once, and the watch reports itself :attr:`expired` so
 the caller raises a timeout instead of using what was read.
 """
@@ -89,7 +89,7 @@ class Watch:
             self._conns.clear()
 
     def check(self) -> bool:
-        """True (and expired) once the deadline has passed, even if the timer has not fired yet."""
+        """True (and expired) once the deadline has passed, even if the watchdog has not woken yet."""
         if not self.expired and self._ends is not None and time.monotonic() >= self._ends:
             self._expire()
         return self.expired
