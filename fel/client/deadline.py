@@ -4,9 +4,9 @@
 one byte a second (headers or body) keeps every read short and never ends. :class:`Watch`
 bounds the whole exchange instead. The connections a request takes from urllib3's pools
 while a watch is active on the thread are registered with it (:class:`WatchedAdapter`
-installs pool classes that do this); when the deadline passes, the watchdog (one thread for the process) shuts those sockets
-down, which ends any blocked read at once, and the watch reports itself :attr:`expired` so
-the caller raises a timeout instead of using what was read.
+installs pool classes that do this); when the deadline passes, the watchdog (one thread for
+the process) shuts those sockets down, which ends any blocked read at once, and the watch
+reports itself :attr:`expired` so the caller raises a timeout instead of using what was read.
 """
 from __future__ import annotations
 
