@@ -465,3 +465,30 @@ def test_one_watchdog_expires_each_watch_at_its_own_deadline():
         for t in threads:
             t.join(10)
     assert all(w.done for w in watches.values()) and not watches[30.0].expired
+
+
+@pytest.mark.parametrize("profile_lines, argv, expected", [
+    ("", [], (4, 300.0, 10_000)),
+    ("retries = 2\ndeadline = 0", [], (2, None, 10_000)),
+    ("retries = 2\ndeadline = 0", ["--retries", "0", "--deadline", "5", "--max-pages", "0"], (0, 5.0, 0)),
+])
+def test_fel_run_passes_retries_deadline_and_page_cap_to_the_client(capsys, monkeypatch, tmp_path, profile_lines,
+                                                                     argv, expected):
+    import fel.client.errors as errors_module
+    import fel.client.session as session_module
+    from fel.cli import main
+
+    seen = {}
+
+    def fake_client(*args, **kwargs):
+        seen.update(kwargs)
+        raise errors_module.ConfigError("stop here")
+
+    path = tmp_path / "config.toml"
+    path.write_text(f"[profiles.p]\nurl = 'http://127.0.0.1:9/api/'\nuser = 'u'\npassword_env = 'FEL_TEST_PW'\n"
+                    f"{profile_lines}\n", encoding="utf-8")
+    monkeypatch.setenv("FEL_TEST_PW", "p4ssw0rd")
+    monkeypatch.setattr(session_module, "Client", fake_client)
+    code = main(["run", "--config", str(path), "--profile", "p", *argv, "type=Job"])
+    assert code == 2 and "stop here" in capsys.readouterr().err
+    assert (seen["retries"], seen["deadline"], seen["max_pages"]) == expected
