@@ -195,8 +195,8 @@ def invariant_failure(text: str, type_name: str | None = None) -> str | None:
 def _path_failure(text: str, compiled_path: str) -> str | None:
     """A URL input keeps its path: ``…/api/query/?`` once compiled to ``…/api/query/query?``."""
     source = text.strip()
-    if not (source[:1] == "/" or source[:7].lower() == "http://" or source[:8].lower() == "https://"):
-        return None if compiled_path.endswith("/query") else f"compiled path {compiled_path!r} is not …/query"
+    if not (source[:7].lower() == "http://" or source[:8].lower() == "https://"):  # relative: the default base
+        return None if compiled_path == "/api/query" else f"compiled path {compiled_path!r} is not /api/query"
     try:
         path = urlsplit(source).path
     except ValueError:

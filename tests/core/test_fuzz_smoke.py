@@ -49,5 +49,7 @@ def test_robustness_failure_notices_a_broken_compile(monkeypatch):
 
     monkeypatch.setattr(fel.api, "compile_checked", boom)
     fuzz_core.clear_caches()
-    problem = fuzz_core.robustness_failure('Job where Name == "never compiled before" limit 5', None)
+    # Non-ASCII: fel.api's quick path (which compiles clean ASCII input without the compiler)
+    # declines it, so the compiler is reached.
+    problem = fuzz_core.robustness_failure('Job where Name == "never compiled before, é" limit 5', None)
     assert problem and "compile raised UnicodeEncodeError" in problem
