@@ -162,7 +162,7 @@ def _external_repository() -> dict[str, Any]:
             "entity_elements": ["RepositoryType", "Path", "UsedSpace", "Description"],
             "uid_prefix": "urn:veeam:ExternalRepository:",
             "doc_notes": [
-                "No query page: the type is advertised by EM 13.1's /api/querySvc (REFERENCE §6).",
+                "No query page: the type is advertised by EM 13.1's own /api/querySvc listing.",
                 "Entity per the 13.0.1 /externalRepositories/{ID} page: RepositoryType (AmazonS3External, "
                 "AzureStorageExternal, GoogleCloudStorageExternal), Path, UsedSpace, Description; Up link to the backup server.",
                 "entities_container ExternalRepositories is fel's decision (the collection's list type is ExternalRepositoryReferenceList).",

@@ -52,7 +52,7 @@ DOC_TYPE_KINDS = {"String": Kind.STRING, "Boolean": Kind.BOOLEAN, "Int": Kind.IN
 
 #: Notes attached to every field of a doc type that fel reads differently (REFERENCE §2, §9).
 DOC_TYPE_NOTES = {
-    "Name": "Doc type 'Name' is a doc typo (REFERENCE §9); treated as String.",
+    "Name": "Doc type 'Name' is a typo in Veeam's table; treated as String.",
     "CloudTenantType": "Doc type CloudTenantType: an enum of the listed tenant kinds.",
     "HierarchyObjRefType": "Doc type HierarchyObjRefType: a quoted urn:<Platform>:<Kind>:<host>.<ref> reference.",
 }
@@ -174,10 +174,10 @@ UNDOCUMENTED: dict[str, list[dict[str, Any]]] = {
         {"name": "HierarchyObjRef", "doc_type": "HierarchyObjRefType", "kind": "reference",
          "description": "Reference of the VM in its hierarchy: urn:<Platform>:Vm:<host-id>.<moref>.",
          "element": "HierarchyObjRef", "example": "urn:VMware:Vm:b5a60ace-7623-407b-b008-777e956ee555.vm-31017",
-         "note": "Undocumented filter used by public scripts and a 2023 blog post (REFERENCE §2; corpus); the entity carries <HierarchyObjRef>."},
+         "note": "Undocumented filter used by public scripts and a 2023 blog post; the entity carries <HierarchyObjRef>."},
         {"name": "VmName", "doc_type": "String", "kind": "string",
          "description": "Name of the VM in its hierarchy.", "element": "VmName", "example": "audi99",
-         "note": "Undocumented filter seen in a 2023 blog post (corpus); VmRestorePoint notes: GET /vmRestorePoints/{ID} and the 13.1 query example carry <VmName>."},
+         "note": "Undocumented filter seen in a 2023 blog post; Veeam's VmRestorePoint pages: GET /vmRestorePoints/{ID} and the 13.1 query example carry <VmName>."},
     ],
 }
 
