@@ -24,8 +24,9 @@ _CACHE_SIZE = 512
 _lock = Lock()
 # The caches keep results, never trees: a syntax tree with its spans is a few dozen objects per
 # comparison, and 512 of them kept alive slowed every cold call and the garbage collector.
-# Reads are lock-free (a dict lookup is atomic); writers hold _lock; each is bounded, oldest
-# entry evicted first.
+# Reads are lock-free (a dict lookup is atomic), and so are writes while a cache has room;
+# evicting (oldest entry first) holds _lock. Each is bounded: racing writers can overshoot the
+# bound by at most one entry each.
 #: check() diagnostics by (text, type, em_version).
 _checked: dict[tuple, tuple[Diagnostic, ...]] = {}
 #: compile_query results by (text, type, em_version, base, now).
@@ -35,6 +36,9 @@ _urls: dict[tuple, str] = {}
 
 
 def _remember(cache: dict, key: tuple, value) -> None:
+    if len(cache) < _CACHE_SIZE:
+        cache[key] = value  # one atomic dict operation: no lock needed
+        return
     with _lock:
         if len(cache) >= _CACHE_SIZE:
             del cache[next(iter(cache))]  # oldest first

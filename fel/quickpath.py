@@ -198,7 +198,12 @@ def _filter(text: str, pos: int, table: dict, statement: bool) -> tuple[str, int
             else:
                 value = _value(spec, op, True, value, em_mode)
         else:
-            value = _value(spec, op, False, text[bs:be], em_mode)
+            value = text[bs:be]
+            canon = spec[3].get(value) if spec[0] == _ENUM and em_mode else None
+            if canon is not None:  # an enum value in a raw filter, inlined (no FEL212 there)
+                value = canon if _BARE(canon) else '"' + canon.replace('"', '""') + '"'
+            else:
+                value = _value(spec, op, False, value, em_mode)
         kinds.append("c")
         items.append(raw + op + value)
         pos = after

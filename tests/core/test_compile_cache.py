@@ -144,3 +144,12 @@ def test_check_returns_a_fresh_list_each_time():
     first = fel.check("Job where Nme == x")
     first.clear()
     assert [d.code for d in fel.check("Job where Nme == x")] == ["FEL101"]
+
+
+def test_concurrent_writers_keep_the_caches_bounded():
+    threads = 4
+    texts = [f"Name==c{i}" for i in range(api._CACHE_SIZE * 3)]
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(lambda t: (fel.check(t, type="Job"), fel.compile(t, type="Job")), texts))
+    for cache in (api._checked, api._urls):
+        assert api._CACHE_SIZE <= len(cache) <= api._CACHE_SIZE + threads
