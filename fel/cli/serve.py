@@ -47,6 +47,16 @@ def _positive(text: str) -> float:
     return value
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
 def _port(text: str) -> int:
     try:
         value = int(text)
@@ -93,6 +103,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--session-idle", type=_positive, default=900.0, metavar="S",
                         help="seconds before an idle session expires (default 900, as EM)")
     parser.add_argument("--access-log", action="store_true", help="print one line per request to stderr")
+    parser.add_argument("--max-connections", type=_count, default=128, metavar="N",
+                        help="connections served at once (default 128); past it the longest-idle one is closed")
+    parser.add_argument("--idle-timeout", type=_positive, default=30.0, metavar="S",
+                        help="close a connection idle this many seconds (default 30)")
 
 
 class UsageError(ValueError):
@@ -162,7 +176,8 @@ def run(args: argparse.Namespace) -> int:
     em = Emulator(host=args.host, port=args.port, seed=args.seed, scale=args.scale, now=args.now, users=users,
                   tls=args.tls, latency_ms=args.latency, error_rate=args.error_rate, access_log=log,
                   json_case=args.json_case, link_style=args.link_style, bom=args.bom,
-                  session_idle=args.session_idle)
+                  session_idle=args.session_idle, max_connections=args.max_connections,
+                  idle_timeout=args.idle_timeout)
     try:
         em.start()
     except (OSError, OverflowError) as exc:

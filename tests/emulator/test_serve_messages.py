@@ -91,3 +91,32 @@ def test_loopback_does_not_warn():
     out, err = _first_stderr_lines()
     assert out[0].startswith("http://127.0.0.1:")
     assert not [line for line in err if "warning" in line], err
+
+
+@pytest.mark.parametrize(("flag", "value", "says"), [
+    ("--max-connections", "0", "must be 1 or more"),
+    ("--max-connections", "many", "not a whole number"),
+    ("--idle-timeout", "0", "must be above 0"),
+])
+def test_connection_limits_are_checked(capsys, flag, value, says):
+    with pytest.raises(SystemExit) as exc:
+        main(["serve", flag, value])
+    assert exc.value.code == 2
+    assert says in capsys.readouterr().err
+
+
+def test_connection_limits_reach_the_server(monkeypatch):
+    seen = {}
+
+    class Stop(Exception):
+        pass
+
+    class FakeEmulator:
+        def __init__(self, **kwargs):
+            seen.update(kwargs)
+            raise Stop
+
+    monkeypatch.setattr("fel.emulator.Emulator", FakeEmulator)
+    with pytest.raises(Stop):
+        main(["serve", "--port", "0", "--max-connections", "7", "--idle-timeout", "2.5"])
+    assert (seen["max_connections"], seen["idle_timeout"]) == (7, 2.5)
