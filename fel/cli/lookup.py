@@ -13,8 +13,9 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import sys
+
+from .connection import add_connection_arguments, client_from_args
 
 PROG = "fel lookup"
 
@@ -28,16 +29,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", metavar="NAME", help="the object's name (any case; * and ? are wildcards)")
     parser.add_argument("--type", "-t", dest="object_type", default="Vm", metavar="T",
                         help="object type: Vm (default), Host, Cluster, Datastore, ResourcePool, Folder, Vapp …")
-    conn = parser.add_argument_group("connection")
-    conn.add_argument("--profile", "-p", metavar="P", help="profile of the config file ($FEL_PROFILE)")
-    conn.add_argument("--config", metavar="FILE", help="config file (default $XDG_CONFIG_HOME/fel/config.toml)")
-    conn.add_argument("--url", metavar="URL", help="Enterprise Manager address, e.g. https://em:9398/api/")
-    conn.add_argument("--user", "-u", metavar="U", help="user name, e.g. 'DOMAIN\\user'")
-    conn.add_argument("--password-env", metavar="VAR", help="environment variable holding the password")
-    conn.add_argument("--insecure", "-k", action="store_true", help="do not verify the TLS certificate (warns)")
-    conn.add_argument("--ca-bundle", metavar="FILE", help="PEM file of CA certificates to trust")
-    conn.add_argument("--timeout", type=float, metavar="S", help="read timeout in seconds (default 60)")
-    conn.add_argument("--wire", choices=("xml", "json"), help="response format on the wire (default xml)")
+    add_connection_arguments(parser)
     parser.add_argument("--output", "-o", choices=("table", "json", "jsonl", "csv"), default="table",
                         help="output format (default table)")
 
@@ -67,36 +59,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _lookup(args: argparse.Namespace) -> list:
-    import warnings
-
-    from fel.client.config import load_profile, resolve_password
-    from fel.client.errors import ConfigError
-    from fel.client.session import Client, normalize_base
+    from fel.client.config import load_profile
 
     profile = load_profile(args.profile, path=args.config)
-    url, user = args.url or profile.url, args.user or profile.user
-    if not url:
-        raise ConfigError("no server: give --url URL --user U, or --profile P (see docs/client.md)")
-    if not user:
-        raise ConfigError("no user name: give --user U or set user in the profile")
-    base = normalize_base(url)
-    password_env = args.password_env or profile.password_env
-    ca_bundle = args.ca_bundle or profile.ca_bundle
-    if ca_bundle and not os.path.isfile(ca_bundle):
-        raise ConfigError(f"CA bundle {ca_bundle}: no such file (--ca-bundle or ca_bundle in the profile)")
-    timeout = profile.timeout or (5.0, 60.0)
-    if args.timeout:
-        timeout = (min(timeout[0], args.timeout), args.timeout)
-
-    def password() -> str:
-        return resolve_password(user=user, base_url=base, password_env=password_env)
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        client = Client(base, user, password, verify=not args.insecure and profile.verify, ca_bundle=ca_bundle,
-                        timeout=timeout, wire=args.wire or profile.wire or "xml")
-    for w in caught:
-        print(f"{PROG}: warning: {w.message}", file=sys.stderr)
+    client, _ = client_from_args(args, profile, args.url or profile.url, PROG)
     with client:
         return client.lookup(host=args.host, name=args.name, type=args.object_type)
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
-import os
 import sys
-import warnings
 from typing import Any
 
 from ._common import add_input_arguments, read_text_arg, use_color
+from .connection import StatusLine, add_connection_arguments, client_from_args, whole_number
 
 PROG = "fel run"
 
@@ -26,23 +25,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                      "130 interrupted; with several profiles, 3 when any server failed. Passwords: --password-env VAR, "
                      "the profile's password_env, the keyring, or a prompt. See docs/client.md.")
     add_input_arguments(parser)
-    conn = parser.add_argument_group("connection")
-    conn.add_argument("--profile", "-p", metavar="P", action="append",
-                      help="profile of the config file ($FEL_PROFILE); repeat it or give a glob ('eu-*') to query"
-                           " several servers at once")
-    conn.add_argument("--config", metavar="FILE", help="config file (default $XDG_CONFIG_HOME/fel/config.toml)")
-    conn.add_argument("--url", metavar="URL", help="Enterprise Manager address, e.g. https://em:9398/api/")
-    conn.add_argument("--user", "-u", metavar="U", help="user name, e.g. 'DOMAIN\\user'")
-    conn.add_argument("--password-env", metavar="VAR",
-                      help="environment variable holding the password (never pass a password on the command line)")
-    conn.add_argument("--insecure", "-k", action="store_true", help="do not verify the TLS certificate (warns)")
-    conn.add_argument("--ca-bundle", metavar="FILE", help="PEM file of CA certificates to trust")
-    conn.add_argument("--timeout", type=float, metavar="S", help="read timeout in seconds (default 60)")
-    conn.add_argument("--retries", type=_nonneg, metavar="N",
-                      help="retries of a failed idempotent request (default 4; a hung server: at most 1); -v shows them")
-    conn.add_argument("--deadline", type=_nonneg_float, metavar="S",
-                      help="overall seconds for each request, retries and body included (default 300; 0: none)")
-    conn.add_argument("--wire", choices=("xml", "json"), help="response format on the wire (default xml)")
+    add_connection_arguments(parser, many_profiles=True)
     sel = parser.add_argument_group("what to fetch")
     mode = sel.add_mutually_exclusive_group()
     mode.add_argument("--all", "-a", action="store_true", help="fetch every page")
@@ -66,28 +49,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_fleet_arguments(parser)
 
 
-def _nonneg(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be >= 0")
-    return value
-
-
-def _nonneg_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError("must be a number of seconds >= 0")
-    return value
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be >= 1")
-    return value
+_nonneg = whole_number(0)
+_positive = whole_number(1)
 
 
 def _error(message: str) -> None:
@@ -216,48 +179,17 @@ def _page_past_the_end(args: argparse.Namespace, compiled: Any, shown: int, page
 
 def _run_live(args: argparse.Namespace, text: str) -> int:
     import fel
-    from fel.client.config import load_profile, resolve_password
-    from fel.client.errors import ConfigError
-    from fel.client.session import Client, normalize_base
-    from fel.client.paging import DEFAULT_MAX_PAGES
-    from fel.client.transport import DEFAULT_DEADLINE
+    from fel.client.config import load_profile
 
     profile = load_profile(args.profile[0] if args.profile else None, path=args.config)
-    url = args.url or profile.url or _url_of(text, args.type)
-    user = args.user or profile.user
-    if not url:
-        raise ConfigError("no server: give --url URL --user U, or --profile P (see docs/client.md)")
-    if not user:
-        raise ConfigError("no user name: give --user U or set user in the profile")
-    base = normalize_base(url)
-    password_env = args.password_env or profile.password_env
-    compiled = fel.compile_query(text, base=base, type=args.type, em_version=args.em_version)
+    client, base = client_from_args(args, profile, args.url or profile.url or _url_of(text, args.type), PROG)
+    try:
+        compiled = fel.compile_query(text, base=base, type=args.type, em_version=args.em_version)
+    except BaseException:
+        client.close()
+        raise
     _warn_unknown_fields(args, compiled.type)
-    ca_bundle = args.ca_bundle or profile.ca_bundle
-    if ca_bundle and not os.path.isfile(ca_bundle):
-        raise ConfigError(f"CA bundle {ca_bundle}: no such file (--ca-bundle or ca_bundle in the profile)")
     em_format = compiled.format or args.em_format or profile.format  # none named: the client asks for Entities
-    timeout = profile.timeout or (5.0, 60.0)
-    if args.timeout:
-        timeout = (min(timeout[0], args.timeout), args.timeout)
-    retries = args.retries if args.retries is not None else profile.retries if profile.retries is not None else 4
-    deadline = args.deadline if args.deadline is not None else profile.deadline
-    deadline = DEFAULT_DEADLINE if deadline is None else deadline or None  # 0: no deadline
-
-    def password() -> str:
-        return resolve_password(user=user, base_url=base, password_env=password_env)
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        client = Client(
-            base, user, password,
-            verify=not args.insecure and profile.verify,
-            ca_bundle=ca_bundle,
-            timeout=timeout, wire=args.wire or profile.wire or "xml", retries=retries, deadline=deadline,
-            max_pages=DEFAULT_MAX_PAGES if args.max_pages is None else args.max_pages,
-        )
-    for w in caught:
-        _note(f"warning: {w.message}")
     progress = _Progress(enabled=not args.no_progress and sys.stderr.isatty())
     writer = _writer(args, profile.output)
     try:
@@ -298,13 +230,8 @@ def _url_of(text: str, type_: str | None) -> str | None:
         return None
 
 
-class _Progress:
+class _Progress(StatusLine):
     """A one-line progress bar on stderr for multi-page fetches (only on a terminal)."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.text = ""
-        self.shown = False
 
     def update(self, stream: Any, page: Any) -> None:
         if not self.enabled or not page.pages_count or page.pages_count < 2 or stream.single:
@@ -316,13 +243,4 @@ class _Progress:
         self.text = f"[{'#' * filled}{'.' * (width - filled)}] page {done}/{total}"
 
     def redraw(self) -> None:
-        if self.enabled and self.text:
-            sys.stderr.write("\r" + self.text)
-            sys.stderr.flush()
-            self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r" + " " * len(self.text) + "\r")
-            sys.stderr.flush()
-            self.shown = False
+        self.draw()

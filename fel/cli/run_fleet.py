@@ -17,19 +17,14 @@ import time
 import warnings
 from typing import Any
 
+from .connection import StatusLine, whole_number
+
 __all__ = ["add_fleet_arguments", "wants_fleet", "run_fleet"]
 
 PROG = "fel run"
 
 
-def _parallel(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be >= 1")
-    return value
+_parallel = whole_number(1)
 
 
 def add_fleet_arguments(parser: argparse.ArgumentParser) -> None:
@@ -160,15 +155,13 @@ def _summary_notes(args: argparse.Namespace, result: Any) -> None:
         _note(f"more pages exist on {_names(more)} (--all fetches them)")
 
 
-class _FleetProgress:
+class _FleetProgress(StatusLine):
     """One line on stderr (only on a terminal): servers done and failed, rows so far."""
 
     def __init__(self, total: int, *, enabled: bool, interval: float = 0.1) -> None:
+        super().__init__(enabled)
         self.total = total
-        self.enabled = enabled
         self.interval = interval
-        self.text = ""
-        self.shown = False
         self._last = 0.0
 
     def show(self, result: Any) -> None:
@@ -178,20 +171,7 @@ class _FleetProgress:
         if not self.text or now - self._last >= self.interval or result.done == self.total:
             self._last = now
             failed = len(result.failures)
-            text = (f"servers {result.done}/{self.total} done" + (f", {failed} failed" if failed else "")
-                    + f" · {result.rows:,} rows")
-            pad = " " * max(0, len(self.text) - len(text)) if self.shown else ""
-            self.text = text
-        elif self.shown:
-            return
-        else:
-            pad = ""
-        sys.stderr.write("\r" + self.text + pad)
-        sys.stderr.flush()
-        self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r" + " " * len(self.text) + "\r")
-            sys.stderr.flush()
-            self.shown = False
+            self.draw(f"servers {result.done}/{self.total} done" + (f", {failed} failed" if failed else "")
+                      + f" · {result.rows:,} rows")
+        elif not self.shown:
+            self.draw()

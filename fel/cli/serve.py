@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .connection import whole_number
+
 __all__ = ["configure", "run"]
 
 
@@ -35,8 +37,8 @@ def _non_negative(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must not be negative")
+    if not value >= 0 or value == float("inf"):  # nan and inf too
+        raise argparse.ArgumentTypeError("must be a finite number, not negative")
     return value
 
 
@@ -44,16 +46,6 @@ def _positive(text: str) -> float:
     value = _non_negative(text)
     if value == 0:
         raise argparse.ArgumentTypeError("must be above 0")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
     return value
 
 
@@ -103,7 +95,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--session-idle", type=_positive, default=900.0, metavar="S",
                         help="seconds before an idle session expires (default 900, as EM)")
     parser.add_argument("--access-log", action="store_true", help="print one line per request to stderr")
-    parser.add_argument("--max-connections", type=_count, default=128, metavar="N",
+    parser.add_argument("--max-connections", type=whole_number(1), default=128, metavar="N",
                         help="connections served at once (default 128); past it the longest-idle one is closed")
     parser.add_argument("--idle-timeout", type=_positive, default=30.0, metavar="S",
                         help="close a connection idle this many seconds (default 30)")

@@ -268,7 +268,7 @@ def test_fel_run_max_pages_stops_and_warns(capsys, monkeypatch, tmp_path):
 
 
 @pytest.mark.parametrize("argv, words", [
-    (["--max-pages", "-1"], "must be >= 0"), (["--retries", "x"], "invalid"), (["--deadline", "nan"], "seconds"),
+    (["--max-pages", "-1"], "must be >= 0"), (["--retries", "x"], "not a whole number"), (["--deadline", "nan"], "seconds"),
     (["--deadline", "-2"], "seconds"),
 ])
 def test_fel_run_bad_limits_are_usage_errors(capsys, argv, words):

@@ -94,7 +94,7 @@ def test_loopback_does_not_warn():
 
 
 @pytest.mark.parametrize(("flag", "value", "says"), [
-    ("--max-connections", "0", "must be 1 or more"),
+    ("--max-connections", "0", "must be >= 1"),
     ("--max-connections", "many", "not a whole number"),
     ("--idle-timeout", "0", "must be above 0"),
 ])
@@ -120,3 +120,11 @@ def test_connection_limits_reach_the_server(monkeypatch):
     with pytest.raises(Stop):
         main(["serve", "--port", "0", "--max-connections", "7", "--idle-timeout", "2.5"])
     assert (seen["max_connections"], seen["idle_timeout"]) == (7, 2.5)
+
+
+@pytest.mark.parametrize("flag", ["--latency", "--session-idle", "--idle-timeout"])
+@pytest.mark.parametrize("value", ["nan", "inf", "-1"])
+def test_durations_must_be_finite_and_not_negative(capsys, flag, value):
+    with pytest.raises(SystemExit) as exc:
+        main(["serve", flag, value])
+    assert exc.value.code == 2 and "must be a finite number" in capsys.readouterr().err
