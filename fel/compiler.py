@@ -199,7 +199,7 @@ def compile_checked(query: Query, *, base: str | None = None, now: datetime | Cl
     return CompiledQuery(qtype.name, fmt, flt, sort, page_size, page, base or _input_base(query.base))
 
 
-_ABSOLUTE = re.compile(r"^(https?://[^/?#]+)(/.*)?$", re.IGNORECASE | re.ASCII)
+_ABSOLUTE = re.compile(r"^(https?://[^/?#]+)(/.*)?$", re.IGNORECASE | re.ASCII | re.DOTALL)
 
 
 def _input_base(base: str | None) -> str:

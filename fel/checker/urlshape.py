@@ -15,6 +15,8 @@ __all__ = ["check_unicode", "check_url_shape", "authority_problem"]
 _SURROGATES = re.compile("[\ud800-\udfff]+")
 _ORIGIN = re.compile(r"\s*https?://", re.IGNORECASE | re.ASCII)
 _HOST_PUNCT = frozenset("-._~%")
+#: Whitespace, control characters and `\\` have no place in a path: clients drop or rewrite them.
+_PATH_BAD = re.compile("[\\s\\\\\x00-\x1f\x7f-\x9f]")
 _MAX_REPORTED = 10
 
 
@@ -34,11 +36,13 @@ def check_url_shape(reading: Reading, out: list[Diagnostic]) -> None:
     source = reading.source
     parts = reading.url
     m = _ORIGIN.match(source)
+    path_start = len(source) - len(source.lstrip())
     if m is not None:
         start = m.end()
         end = start
         while end < len(source) and source[end] not in "/?#":
             end += 1
+        path_start = end
         problem = authority_problem(source[start:end])
         if problem is not None:
             a, b, message = problem
@@ -46,6 +50,13 @@ def check_url_shape(reading: Reading, out: list[Diagnostic]) -> None:
                             hint="write https://<host>:9398/api/query?… (an IPv6 address in brackets)"))
     if parts is None or (parts.base is None and not parts.path):
         return  # a bare query string: how `#` travels depends on who sends it
+    q = source.find("?", path_start)
+    bad = _PATH_BAD.search(source, path_start, min(q if q >= 0 else len(source), len(source.rstrip())))
+    if bad is not None:
+        ch = bad.group()
+        out.append(make("FEL413", Span(bad.start(), bad.end()),
+                        f"{'a backslash' if ch == chr(92) else repr(ch)} cannot be part of a URL path",
+                        hint="the path of EM's query endpoint is /api/query"))
     at = source.find("#")
     if at < 0:
         return

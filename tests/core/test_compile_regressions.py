@@ -63,6 +63,11 @@ REJECTED = [
     # then had no meaning (KeyError from check); `httpſ://` read as a URL.
     ("BackupJobSession where CreationTime > now-5\u017f", ("FEL201", 38, 44)),
     ("http\u017f://em:9398/api/query?type=Job&pageSize=1", ("FEL001", 4, 30)),
+    # A newline in the path made the compiler drop the whole base: …localhost:9398… instead of em.
+    ("https://em:9398/a\npi/query?type=Job&pageSize=10", ("FEL413", 17, 18)),
+    ("https://em:9398/api/query\t?type=Job&pageSize=10", ("FEL413", 25, 26)),
+    ("https://em:9398/a pi/query?type=Job&pageSize=10", ("FEL413", 17, 18)),
+    ("https://em:9398/api\\query?type=Job&pageSize=10", ("FEL413", 19, 20)),
     # No path at all: it compiled to …:9398/query?…, another wrong endpoint.
     ("https://em:9398?type=Job&pageSize=1", ("FEL401", 15, 15)),
 ]
