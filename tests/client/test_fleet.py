@@ -181,6 +181,48 @@ def test_servers_are_queried_at_once_up_to_the_pool_size():
     assert len(rows) == 14 and result.ok and running["most"] == 3
 
 
+def test_a_slow_server_does_not_hold_back_the_others():
+    """The slowest server is in flight the whole time the others run: every server waits at
+    a barrier until all seven are in flight together, and the slow one is then held on an
+    event that is set only after every other server has finished and its rows have been
+    read — which would time out (and fail the servers) if the pool queried the servers one
+    after another. No timing is measured."""
+    fast = [f"fast-{i}" for i in range(6)]
+    lock = threading.Lock()
+    flight = {"now": 0, "most": 0}
+    barrier, release = threading.Barrier(len(fast) + 1, timeout=20), threading.Event()
+
+    def job(name):
+        def run(emit):
+            with lock:
+                flight["now"] += 1
+                flight["most"] = max(flight["most"], flight["now"])
+            try:
+                barrier.wait()  # passes only when all seven servers are in flight together
+                if name == "slow" and not release.wait(20):  # only if the others could not run beside it
+                    raise TimeoutError("the other servers never finished while this one was in flight")
+                emit(_entities(3, prefix=name))
+                return ServerResult(name, rows=3)
+            finally:
+                with lock:
+                    flight["now"] -= 1
+        return run
+
+    result = FleetResult([("slow", job("slow"))] + [(n, job(n)) for n in fast], parallel=len(fast) + 1)
+    finished: list[str] = []
+    rows_before_slow = 0
+    for event in result.events():
+        if isinstance(event, ServerResult):
+            finished.append(event.profile)
+            if set(finished) == set(fast):
+                rows_before_slow = result.rows
+                release.set()  # every fast server is done while the slow one still waits
+    assert result.ok, result.failures
+    assert finished[-1] == "slow" and sorted(finished[:-1]) == fast
+    assert rows_before_slow == 3 * len(fast) and result.rows == 3 * (len(fast) + 1)
+    assert flight["most"] == len(fast) + 1  # all seven in flight together
+
+
 def test_pages_stream_through_a_bounded_queue_and_leaving_early_stops_the_workers():
     fetched = Counter()
     log: list[str] = []
