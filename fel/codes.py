@@ -236,10 +236,11 @@ _RULES = [
          "when the type is unknown and nothing points either way; an EM port or header in the file makes it an "
          "EM query (and an unknown type then FEL102).",
          ("https://portal.example.com/api/query?type=widgetReport",), ("https://em.example.local:9398/api/query?type=Job&pageSize=100",)),
-    Rule("FEL413", "malformed-url", "error", "The URL's host or port is malformed, or a `#` cuts it.",
+    Rule("FEL413", "malformed-url", "error", "The URL's host, port or path is malformed, or a `#` cuts it.",
          "A host in brackets that is not an IPv6 address, a character no host name has, a port that is "
-         "not a number from 1 to 65535: clients refuse such a URL or send it elsewhere. A raw `#` starts "
-         "the fragment, which never reaches the server: what follows it is dropped.",
+         "not a number from 1 to 65535, whitespace, a control character or `\\` in the path: clients "
+         "refuse such a URL, rewrite it or send it elsewhere. A raw `#` starts the fragment, which never "
+         "reaches the server: what follows it is dropped.",
          ("https://[em:9398/api/query?type=Job&pageSize=100", "https://em:9398/api#/query?type=Job&pageSize=100"),
          ("https://em:9398/api/query?type=Job&pageSize=100",)),
     Rule("FEL414", "url-too-long", "warning", "The compiled request line is longer than EM's HTTP stack accepts by default.",
