@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Callable, Mapping, Sequence
 
 from . import fuzzy
@@ -160,7 +160,7 @@ class Completion:
                 ctx2 = analyze(before, start)
                 if ctx2.ok:
                     field = _current_field(ctx2.tokens)
-                    out += self._values("", ctx2.accepts, ctx2.tokens, field, qtype)
+                    out += self._values("", ctx2.accepts, ctx2.tokens, field, qtype, raw=start == "filter")
             return out
 
         if "NAME" in accepts:
@@ -173,7 +173,7 @@ class Completion:
         if accepts & OPERATOR_TERMINALS and last is not None and last.type == "NAME":
             out += self._operators(prefix, accepts, last.text, qtype)
         if accepts & _VALUE_TERMINALS and not (last is not None and last.type in ("BARE", "STRING", "BAD_STRING")):
-            out += self._values(prefix, accepts, tokens, _current_field(tokens), qtype)
+            out += self._values(prefix, accepts, tokens, _current_field(tokens), qtype, raw=start == "filter")
         if "INT" in accepts:
             out += [Suggestion(n, -len(prefix), n, meta, "number") for n, meta in _PAGE_SIZES
                     if n.startswith(prefix)]
@@ -232,7 +232,9 @@ class Completion:
         return out
 
     def _values(self, prefix: str, accepts: frozenset, tokens: Sequence[Tok], field_name: str | None,
-                qtype) -> list[Suggestion]:
+                qtype, raw: bool = False) -> list[Suggestion]:
+        """Values for ``field_name``; ``raw``: in an EM filter, where EM takes no fel time values
+        (``now-24h`` would be FEL011), so times are offered written out."""
         field = qtype.field(field_name) if (qtype is not None and field_name) else None
         if field is None:
             return []
@@ -245,8 +247,14 @@ class Completion:
         elif kind == "boolean":
             items = [("true", "true", "boolean"), ("false", "false", "boolean")]
         elif kind == "datetime":
-            midnight = self.now().astimezone(timezone.utc).strftime('"%Y-%m-%dT00:00:00Z"')
-            items = [(t, t, meta) for t, meta in DATETIME_SHORTCUTS]
+            now = self.now().astimezone(timezone.utc)
+            midnight = now.strftime('"%Y-%m-%dT00:00:00Z"')
+            if raw:
+                items = [(now.strftime('"%Y-%m-%dT%H:%M:%SZ"'), "now, written out", "the current time (UTC)"),
+                         ((now - timedelta(hours=24)).strftime('"%Y-%m-%dT%H:%M:%SZ"'), "now-24h, written out",
+                          "24 hours ago (UTC)")]
+            else:
+                items = [(t, t, meta) for t, meta in DATETIME_SHORTCUTS]
             items.append((midnight, '"YYYY-MM-DDTHH:MM:SSZ"', "ISO 8601 UTC timestamp"))
         elif kind == "uid":
             types = field.urn_types or ((qtype.name,) if field.name.lower() == "uid" else ())

@@ -82,6 +82,8 @@ def query_at(text: str, offset: int, language: str) -> QueryAt | None:
     """The EM query (URL, query string, or a plain file's statement) holding ``offset``, if any."""
     from ..lint.extract import extract
 
+    if language == "plain":
+        return _plain_line_at(text, offset)
     best: QueryAt | None = None
     for cand in extract(text, language):
         idx = _cursor_in(cand, offset)
@@ -95,8 +97,6 @@ def query_at(text: str, offset: int, language: str) -> QueryAt | None:
             at = QueryAt(cand, found, idx, False)
         elif _QS.match(cand.text):
             at = QueryAt(cand, len(cand.text) - len(cand.text.lstrip()), idx, False)
-        elif language == "plain" and cand.origin == "line":
-            at = QueryAt(cand, 0, idx, not _QS.match(cand.text) and not _QUERY_START.search(cand.text))
         else:
             continue
         if best is None or len(cand.text) < len(best.cand.text):
@@ -134,6 +134,23 @@ def window(text: str, offset: int) -> tuple[str, int]:
 
 def _shifted(span: Span, by: int) -> Span:
     return Span(span.start + by, span.end + by) if by else span
+
+
+def _plain_line_at(text: str, offset: int) -> QueryAt | None:
+    """In a plain query list every line is a query: the line holding ``offset``, blanks after its
+    text included (where the next word is typed), unless it is a ``#`` comment."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    line = text[start:len(text) if end < 0 else end].rstrip("\r")
+    lead = len(line) - len(line.lstrip())
+    if not line.strip() or line.lstrip().startswith("#") or offset - start < lead:
+        return None
+    cand = Candidate(line[lead:], base=start + lead, origin="line")
+    statement = not _QS.match(cand.text) and not _QUERY_START.search(cand.text)
+    found = None
+    for m in _QUERY_START.finditer(cand.text[:offset - start - lead]):
+        found = m.start()
+    return QueryAt(cand, found or 0, min(offset - start - lead, len(cand.text)), statement)
 
 
 # ---- completion ---------------------------------------------------------------------------------

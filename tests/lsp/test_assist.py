@@ -34,6 +34,10 @@ CASES = [
      'u = "query?type=BackupJobSession&filter=%28Result"'),
     ("python", 'u = "query?type=BackupJobSession&filter=Result%3D%3D‸"', "Failed",
      'u = "query?type=BackupJobSession&filter=Result%3D%3DFailed"'),
+    # operators after a field, and time shortcuts in a statement (a plain query list)
+    ("plain", "BackupJobSession where CreationTime ‸\n", ">=", "BackupJobSession where CreationTime >=\n"),
+    ("plain", "BackupJobSession where CreationTime >= ‸\n", "now-24h",
+     "BackupJobSession where CreationTime >= now-24h\n"),
     # non-ASCII before the cursor on the same line
     ("python", 'x = "😀 東京"; u = "query?type=Job&filter=Platform==V‸"', "VMware",
      'x = "😀 東京"; u = "query?type=Job&filter=Platform==VMware"'),
@@ -111,3 +115,20 @@ def test_window_in_a_large_file_gives_the_full_files_answers(monkeypatch):
     full = [(complete(text, c, "python"), hover(text, c - 3, "python")) for c in cursors]
     assert fast == full
     assert all(items and items[0].label == "Failed" for items, _ in fast)
+
+
+def test_times_in_a_raw_em_filter_are_written_out():
+    """EM takes no `now-24h` (that is FEL011 in a raw filter): there the completer offers the
+    time written out, quoted and escaped for the literal."""
+    src = 'q = "query?type=BackupJobSession&filter=CreationTime>="'
+    items = complete(src, len(src) - 1, "python")
+    labels = [it.label for it in items]
+    assert "now" not in labels and "now-24h" not in labels
+    assert labels[:2] == ["now, written out", "now-24h, written out"]
+    import re
+
+    assert all(re.fullmatch(r'\\"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\\"', it.edit.text) for it in items)
+    from fel import check
+
+    filled = src[:-1] + items[1].edit.text.replace('\\"', '"') + "&pageSize=5"
+    assert not [d for d in check(filled[5:]) if d.severity.value == "error"], filled
