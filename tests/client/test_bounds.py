@@ -52,52 +52,6 @@ def test_attribute_decoding_is_the_same_below_and_above_the_switch(n):
     assert all(entity.attributes[f"a{i}"] == f"v{i}" for i in range(n))
 
 
-# -- no import cycle inside fel.client (decode <-> codecs was one) ---------------------------
-def _client_import_graph() -> dict[str, set[str]]:
-    import ast
-    from pathlib import Path
-
-    import fel.client
-
-    root = Path(fel.client.__file__).parent
-    graph: dict[str, set[str]] = {}
-    for path in root.glob("*.py"):
-        mod = path.stem
-        deps: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):  # function-level imports too
-            if isinstance(node, ast.ImportFrom):
-                if node.level == 1:
-                    deps.add((node.module or "").split(".")[0] or "__init__")
-                    if not node.module:
-                        deps.update(a.name for a in node.names)
-                elif (node.module or "").startswith("fel.client."):
-                    deps.add(node.module.split(".")[2])
-            elif isinstance(node, ast.Import):
-                deps.update(a.name.split(".")[2] for a in node.names if a.name.startswith("fel.client."))
-        graph[mod] = deps - {mod, "__init__"}
-    return graph
-
-
-def test_fel_client_modules_import_each_other_without_cycles():
-    graph = _client_import_graph()
-    assert {"xmlcodec", "jsoncodec", "decode", "hints"} <= set(graph)
-    assert "decode" not in graph["xmlcodec"] and "decode" not in graph["jsoncodec"]
-    state: dict[str, int] = {}
-
-    def visit(mod: str, path: list[str]) -> None:
-        if state.get(mod) == 1:
-            raise AssertionError("import cycle: " + " -> ".join(path[path.index(mod):] + [mod]))
-        if state.get(mod) == 2:
-            return
-        state[mod] = 1
-        for dep in sorted(graph.get(mod, ())):
-            visit(dep, path + [mod])
-        state[mod] = 2
-
-    for mod in sorted(graph):
-        visit(mod, [])
-
-
 # -- every call has an overall deadline -------------------------------------------------------
 # The read timeout bounds one socket read; a server trickling a byte at a time kept a call
 # going for ever. These servers run on 127.0.0.1 and stop when the test ends.

@@ -168,39 +168,3 @@ def test_nothing_in_the_dataset_happens_after_now(now):
                     later.setdefault((t.name, key), value)
     assert not later
     assert ds.entities("BackupJobSession") and all(s.fields["CreationTime"] <= now for s in ds.entities("BackupJobSession"))
-
-
-def test_the_emulator_package_has_no_import_cycle():
-    """Imports between fel.emulator's modules (at the top or inside functions) form no cycle."""
-    import ast
-    from pathlib import Path
-
-    import fel.emulator
-
-    folder = Path(fel.emulator.__file__).parent
-    graph: dict[str, set[str]] = {}
-    for path in folder.glob("*.py"):
-        deps = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.level == 1:
-                if node.module:
-                    deps.add(node.module.split(".")[0])
-                else:
-                    deps.update(a.name for a in node.names)
-            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("fel.emulator."):
-                deps.add(node.module.split(".")[2])
-        graph[path.stem] = {d for d in deps if (folder / f"{d}.py").exists()}
-    assert graph["dataset"] >= {"gen_infra", "builder"}  # the scan sees lazy imports too
-
-    def cycle_from(start, node, trail):
-        for nxt in graph.get(node, ()):
-            if nxt == start:
-                return trail + [nxt]
-            if nxt not in trail:
-                found = cycle_from(start, nxt, trail + [nxt])
-                if found:
-                    return found
-        return None
-
-    cycles = [c for m in graph if (c := cycle_from(m, m, [m]))]
-    assert not cycles, cycles[0]
