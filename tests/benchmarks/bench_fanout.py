@@ -4,6 +4,7 @@ Run on demand (not collected by pytest)::
 
     python tests/benchmarks/bench_fanout.py                       # 50 servers × 2,000 entities, 50 ms latency
     python tests/benchmarks/bench_fanout.py --servers 10 --entities 500 --latency 20
+    python tests/benchmarks/bench_fanout.py --slow-network           # 15 servers, 300–800 ms each, 20 rows
 
 Every server is a :class:`fel.emulator.Emulator` on its own port, all hosted by one child
 process (so that the servers' work does not share the client's interpreter lock), sharing one
@@ -22,6 +23,13 @@ Reported:
 * peak memory of the client (tracemalloc, in a separate run because tracing slows everything) of
   streaming the fleet's rows with 1/5 and with all of the servers — it must not grow with
   servers × rows — and, for scale, of collecting every row in a list.
+
+``--slow-network`` measures the other regime, where waiting dominates and the CPU hardly
+matters: ``--servers`` (default 15) emulators whose latencies are spread over 300–700 ms,
+with one deliberately slowest at 800 ms, each asked for ``--entities`` (default 20) rows in
+one page (the emulator delays the query, not the logon or logoff). In one run it
+reports each server alone (so the sum over servers, which a shell loop would take), the
+slowest server alone, and the fleet — whose wall time should be about the slowest server's.
 """
 from __future__ import annotations
 
@@ -68,10 +76,19 @@ def _stream(servers: list[Server], parallel: int, entities: int, *, keep: bool =
     return time.perf_counter() - started, time.process_time() - cpu, result.rows, len(result.failures)
 
 
-def serve(count: int, latency: float) -> int:
+def latencies(count: int, spread: tuple[float, float] = (300.0, 700.0), slowest: float = 800.0) -> list[float]:
+    """``--slow-network``: ``count`` latencies in ms, spread evenly over ``spread`` with the
+    last one (the deliberately slowest server) at ``slowest``."""
+    low, high = spread
+    steps = max(1, count - 2)
+    return [low + (high - low) * i / steps for i in range(count - 1)] + [slowest]
+
+
+def serve(count: int, latency: float, slow_network: bool = False) -> int:
     """The child: ``count`` emulators; prints their URLs and credentials, stops at stdin's end."""
     dataset = Dataset(seed=1, now=NOW)
-    ems = [Emulator(dataset=dataset, latency_ms=latency, seed=i + 1).start() for i in range(count)]
+    delays = latencies(count) if slow_network else [latency] * count
+    ems = [Emulator(dataset=dataset, latency_ms=ms, seed=i + 1).start() for i, ms in enumerate(delays)]
     user, password = ems[0].credentials
     print(json.dumps({"urls": [em.url for em in ems], "user": user, "password": password}), flush=True)
     sys.stdin.read()
@@ -92,21 +109,32 @@ def _peak(servers: list[Server], parallel: int, entities: int, keep: bool = Fals
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--servers", type=int, default=50)
-    ap.add_argument("--entities", type=int, default=2000, help="entities per server (at most 3443 at scale 1)")
+    ap.add_argument("--servers", type=int, default=None, help="servers (default 50; 15 with --slow-network)")
+    ap.add_argument("--entities", type=int, default=None,
+                    help="entities per server (at most 3443 at scale 1; default 2000, 20 with --slow-network)")
+    ap.add_argument("--slow-network", action="store_true",
+                    help="latency-dominated: 300–800 ms per server (one slowest), small results")
     ap.add_argument("--latency", type=float, default=50.0, help="ms added to every answer")
     ap.add_argument("--parallel", type=int, default=None, help="pool size (default: one thread per server)")
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)  # the child
     args = ap.parse_args()
+    if args.servers is None:
+        args.servers = 15 if args.slow_network else 50
+    if args.entities is None:
+        args.entities = 20 if args.slow_network else 2000
     if args.serve:
-        return serve(args.servers, args.latency)
+        return serve(args.servers, args.latency, args.slow_network)
     parallel = args.parallel or args.servers
     child = subprocess.Popen([sys.executable, __file__, "--serve", "--servers", str(args.servers),
-                              "--latency", str(args.latency)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                              "--latency", str(args.latency)] + (["--slow-network"] if args.slow_network else []),
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         hosted = json.loads(child.stdout.readline())
         servers = [Server(f"em-{i:02d}", url, hosted["user"], hosted["password"])
                    for i, url in enumerate(hosted["urls"])]
+        if args.slow_network:
+            slow_network(servers, parallel, args.entities)
+            return 0
         _stream(servers[:1], 1, args.entities)  # build the estate and warm the caches
         for s in servers:  # every server's query cache, so no server pays the first evaluation
             _stream([s], 1, 100)
@@ -128,6 +156,26 @@ def main() -> int:
         child.stdin.close()
         child.wait(timeout=30)
     return 0
+
+
+def slow_network(servers: list[Server], parallel: int, entities: int) -> None:
+    """Latency-dominated fan-out: each server alone, the slowest alone, the fleet — one run."""
+    delays = latencies(len(servers))
+    _stream(servers[:1], 1, entities)  # build the estate and warm the caches
+    for s in servers:  # every server's query cache
+        _stream([s], 1, entities)
+    alone = [_stream([s], 1, entities)[0] for s in servers]
+    slowest = servers[-1]
+    slowest_alone = min(_stream([slowest], 1, entities)[0] for _ in range(3))
+    print(f"{len(servers)} servers, latency {delays[0]:g}–{delays[-2]:g} ms and one slowest at {delays[-1]:g} ms"
+          f" per query request, {entities} rows each (one page; logon and logoff are not delayed)")
+    print(f"each server alone: {min(alone):.2f}–{max(alone):.2f} s; sum over servers {sum(alone):7.2f} s")
+    print(f"slowest server alone (best of 3):        {slowest_alone:7.2f} s")
+    for run in range(3):
+        wall, cpu, rows, failed = _stream(servers, parallel, entities)
+        print(f"fleet, parallel {parallel}, run {run + 1}:            {wall:7.2f} s  = {wall / slowest_alone:5.2f} ×"
+              f" the slowest alone, {wall / sum(alone):6.1%} of the sum  (client CPU {cpu:.2f} s; {rows:,} rows,"
+              f" {failed} failed)")
 
 
 if __name__ == "__main__":
