@@ -314,7 +314,7 @@ def test_percent_decoding_is_unquote_plus(raw):
     ASCII (a non-ASCII result is declined either way)."""
     from urllib.parse import unquote_plus
 
-    from fel.quickpath import _unquote_plus
+    from fel.quickpath.forms import _unquote_plus
     want = unquote_plus(raw)
     got = _unquote_plus(raw)
     assert got == want or not (got.isascii() and want.isascii())
