@@ -217,7 +217,10 @@ def _run_live(args: argparse.Namespace, text: str) -> int:
     elif stream.more and not args.all and args.limit is None:
         total = f" of {stream.pages_count}" if stream.pages_count else ""
         _note(f"page {stream.last_page.page_num if stream.last_page else 1}{total}; more pages exist (--all fetches them)")
-    return _page_past_the_end(args, compiled, writer.count, stream.pages_count)
+    code = _page_past_the_end(args, compiled, writer.count, stream.pages_count)
+    if code == 0 and writer.count == 0:  # never a silent empty answer (a table of no rows prints nothing)
+        _note(f"no {compiled.type} matches the query (0 rows)")
+    return code
 
 
 def _url_of(text: str, type_: str | None) -> str | None:

@@ -370,3 +370,14 @@ def test_live_page_past_the_end_is_said(capsys, env, em):
     assert code == 1 and out == "" and "page 99999 of the query is past the end" in err
     code, out, err = run(capsys, *live(em, "--page", "2", "-o", "jsonl", "BackupJobSession limit 3"))
     assert code == 0 and len(out.splitlines()) == 3
+
+
+@pytest.mark.parametrize("output", ["table", "csv", "jsonl", "json"])
+def test_live_empty_result_is_said(capsys, env, em, output):
+    """An empty answer is never silent: a table or CSV of no rows prints nothing on stdout."""
+    code, out, err = run(capsys, *live(em, "-o", output, 'Job where Name == "no such job" limit 5'))
+    assert code == 0
+    assert out.strip() in ("", "[]")
+    assert "no Job matches the query (0 rows)" in err
+    code, out, err = run(capsys, *live(em, "-o", output, "Job limit 1"))
+    assert code == 0 and out.strip() not in ("", "[]") and "0 rows" not in err
