@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     # Results are streamed to the output as each file is linted (not kept): memory does not
     # grow with the number of findings. stdin comes first, so a fixed stdin text is written
     # before the report (which then goes to stderr).
-    state = {"fixed": 0, "broken": False}  # broken: a path could not be read or linting failed: exit 2
+    state = {"fixed": 0, "broken": False, "linted": 0}  # broken: a path could not be read or linting failed: exit 2
     first: list = []
     fixed_stdin: str | None = None
     for p in paths:
@@ -109,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
             state["broken"] = True
             continue
         result.path = name or "-"
+        state["linted"] += 1
         first.append(result)
 
     def files():
@@ -152,6 +153,7 @@ def run(args: argparse.Namespace) -> int:
                 _say(f"fel lint: error: internal error while linting {path}: {type(err).__name__}: {err}")
                 state["broken"] = True
                 continue
+            state["linted"] += 1
             yield result
 
     stream = sys.stderr if fixed_stdin is not None else sys.stdout
@@ -162,6 +164,9 @@ def run(args: argparse.Namespace) -> int:
     controls = fmt not in ("json", "sarif")
     for piece in chunks(files(), fmt, color=color, tally=tally, fixed=lambda: state["fixed"]):
         _write(stream, piece, controls=controls, keep_esc=color)
+    if not state["linted"] and not state["broken"]:  # "All checks passed." alone would claim too much
+        _say(f"fel lint: warning: no file to lint in {', '.join(paths)} (a directory is searched for source files"
+             " and .queries/.fel lists; name other files, such as a .txt, explicitly)")
     if state["broken"]:
         return 2
     if args.exit_zero:

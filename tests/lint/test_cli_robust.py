@@ -43,6 +43,23 @@ def test_binary_file_found_by_walking_is_skipped(run_cli, mixed):
     assert {r["code"] for r in json.loads(out)} == {"FEL102"}
 
 
+def test_a_directory_with_nothing_to_lint_says_so(run_cli, tmp_path):
+    """`fel lint folder/` where the folder holds no file fel lints (empty, or only .txt and
+    binaries, which are linted only when named) must not pass with "All checks passed." alone."""
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "queries.txt").write_text("type=Jobb\n", encoding="utf-8")
+    (tmp_path / "notes" / "blob.bin").write_bytes(b"\x00\x01binary\x00")
+    for folder in ("empty", "notes"):
+        code, out, err = run_cli("lint", "--isolated", str(tmp_path / folder))
+        assert code == 0 and "All checks passed." in out
+        assert f"fel lint: warning: no file to lint in {tmp_path / folder}" in err
+    code, out, err = run_cli("lint", "--isolated", str(tmp_path / "notes" / "queries.txt"))
+    assert code == 1 and "FEL102" in out and "no file to lint" not in err
+    code, out, err = run_cli("lint", "--isolated", "--stdin-filename", "q.queries", "-", stdin="Job limit 5\n")
+    assert code == 0 and "no file to lint" not in err
+
+
 def test_fifo_named_explicitly_is_an_error(run_cli, tmp_path):
     if not hasattr(os, "mkfifo"):
         pytest.skip("no FIFOs here")
