@@ -183,15 +183,10 @@ if not _FAST:  # pragma: no cover - only if the classes change shape
     _make_span, _make_decoded, _make_param = Span, Decoded, Param  # type: ignore[assignment]  # noqa: F811
 
 
-def _split_params(text: str, start: int, end: int, remap: Decoded | None) -> tuple[list[Param], list[Decoded]]:
-    """Split ``text[start:end]`` at ``&`` (or ``&amp;``) into decoded parameters and, for
-    each, the offset map of its decoded value."""
-    params: list[Param] = []
-    values: list[Decoded] = []
-    if remap is None and _FAST:
-        _split_plain(text, start, end, params, values)
-        return params, values
-    outer = _make_span if remap is None else remap.span
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int, int, int, bool, str, str]]:
+    """The parameters of ``text[start:end]``, split at ``&`` (or ``&amp;``), empty ones skipped:
+    (start, end, end of the name, start of the value, has ``=``, decoded name, raw value) each."""
+    pieces = []
     find = text.find
     pos = start
     while pos <= end:
@@ -211,7 +206,20 @@ def _split_params(text: str, start: int, end: int, remap: Decoded | None) -> tup
         value_start = eq + 1 if has_eq else b
         raw_name = text[a:name_end]
         name = raw_name if "%" not in raw_name and "+" not in raw_name else decode(raw_name, a).text
-        raw = text[value_start:b]
+        pieces.append((a, b, name_end, value_start, has_eq, name, text[value_start:b]))
+    return pieces
+
+
+def _split_params(text: str, start: int, end: int, remap: Decoded | None) -> tuple[list[Param], list[Decoded]]:
+    """Split ``text[start:end]`` at ``&`` (or ``&amp;``) into decoded parameters and, for
+    each, the offset map of its decoded value."""
+    params: list[Param] = []
+    values: list[Decoded] = []
+    if remap is None and _FAST:
+        _split_plain(text, start, end, params, values)
+        return params, values
+    outer = _make_span if remap is None else remap.span
+    for a, b, name_end, value_start, has_eq, name, raw in _pieces(text, start, end):
         if remap is None and "%" not in raw and "+" not in raw:
             # Nothing to decode (what decode() would return, without its calls).
             if raw:
@@ -234,27 +242,7 @@ def _split_plain(text: str, start: int, end: int, params: list[Param], values: l
     new, ss, se = _new, *_span_slots
     dt, ds, de = _dec_slots
     pn, pv, ps, pns, pvs, peq = _param_slots
-    find = text.find
-    amp_tails = _AMP_TAILS
-    pos = start
-    while pos <= end:
-        amp = find("&", pos, end)
-        a, b = pos, (end if amp < 0 else amp)
-        if amp < 0:
-            pos = end + 1
-        elif amp + 5 <= end and text[amp + 1:amp + 5] in amp_tails:
-            pos = amp + 5
-        else:
-            pos = amp + 1
-        if a == b:
-            continue
-        eq = find("=", a, b)
-        has_eq = eq >= 0
-        name_end = eq if has_eq else b
-        value_start = eq + 1 if has_eq else b
-        raw_name = text[a:name_end]
-        name = raw_name if "%" not in raw_name and "+" not in raw_name else decode(raw_name, a).text
-        raw = text[value_start:b]
+    for a, b, name_end, value_start, has_eq, name, raw in _pieces(text, start, end):
         if "%" not in raw and "+" not in raw:
             value = new(Decoded)
             dt(value, raw)
