@@ -13,7 +13,7 @@ import sys
 import warnings
 from typing import Any
 
-__all__ = ["add_connection_arguments", "client_from_args", "StatusLine", "whole_number", "seconds"]
+__all__ = ["add_connection_arguments", "client_from_args", "StatusLine", "whole_number", "finite_number", "seconds"]
 
 
 def whole_number(minimum: int):
@@ -32,15 +32,26 @@ def whole_number(minimum: int):
     return parse
 
 
-def seconds(text: str) -> float:
-    """An argparse type: a finite number of seconds, 0 or more."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError("must be a number of seconds >= 0")
-    return value
+def finite_number(noun: str = "number", *, above_zero: bool = False):
+    """An argparse type: a finite ``noun`` (nan and inf refused), 0 or more, or above 0."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a {noun}: {text!r}") from None
+        if not value >= 0 or value == float("inf"):  # nan and inf too
+            raise argparse.ArgumentTypeError(f"must be a finite {noun}, not negative")
+        if above_zero and value == 0:
+            raise argparse.ArgumentTypeError("must be above 0")
+        return value
+
+    parse.__name__ = noun
+    return parse
+
+
+#: An argparse type: a finite number of seconds, 0 or more.
+seconds = finite_number("number of seconds")
 
 
 def add_connection_arguments(parser: argparse.ArgumentParser, *, many_profiles: bool = False) -> Any:

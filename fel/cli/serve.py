@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .connection import whole_number
+from .connection import finite_number, whole_number
 
 __all__ = ["configure", "run"]
 
@@ -32,21 +32,8 @@ def _rate(text: str) -> float:
     return value
 
 
-def _non_negative(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value >= 0 or value == float("inf"):  # nan and inf too
-        raise argparse.ArgumentTypeError("must be a finite number, not negative")
-    return value
-
-
-def _positive(text: str) -> float:
-    value = _non_negative(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError("must be above 0")
-    return value
+_non_negative = finite_number()
+_positive = finite_number(above_zero=True)
 
 
 def _port(text: str) -> int:
