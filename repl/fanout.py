@@ -7,13 +7,30 @@ every query then runs on all of them in parallel (:meth:`Fleet.query`), and its 
 :class:`fel.client.fanout.Row` objects, which the table shows with a ``profile`` first
 column and JSON/CSV with a ``profile`` key. A server that fails (at ``\\connect`` or in a
 query) gets one error line; the others' rows are shown. The toolbar says how many servers
-hold a session: ``3 servers``, or ``2 of 3 servers`` when some are down.
+hold a session: ``3 servers``, or ``2 of 3 servers`` when some are down. ``\\all`` draws
+the one-line progress bar of :class:`fel.repl.results.Progress` on stderr with
+:func:`fleet_status` (servers done and failed, rows so far); Ctrl-C stops the bar and the
+fan-out for good.
 """
 from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
-__all__ = ["FleetSession", "FleetConnection", "is_fleet_request", "open_fleet", "fleet_connector"]
+__all__ = ["FleetSession", "FleetConnection", "is_fleet_request", "open_fleet", "fleet_connector",
+           "fleet_status"]
+
+
+def fleet_status(result: Any, width: int = 30) -> str:
+    """The progress line of a fan-out (a :class:`~fel.client.fanout.FleetResult`): a bar of
+    servers done, then what ``fel run``'s fan-out status line says —
+    ``[██████········] servers 2/5 done, 1 failed · 1,234 rows``."""
+    total = result.server_count
+    done = result.done
+    failed = len(result.failures)
+    filled = int(width * min(done, total) / total) if total else width
+    bar = "█" * filled + "·" * (width - filled)
+    return (f"[{bar}] servers {done}/{total} done" + (f", {failed} failed" if failed else "")
+            + f" · {result.rows:,} rows")
 
 
 def is_fleet_request(words: Sequence[str], *, config: Any = None) -> bool:
@@ -48,8 +65,11 @@ class FleetSession:
 
     def query(self, compiled: Any, *, page: int | None = None, all: bool = False, limit: int | None = None,
               format: str | None = None, warn: bool = False, on_page: Any = None) -> Any:
-        # warn/on_page: a fan-out reports truncation per server in its result, and has no one page sequence
-        return self.fleet.query(compiled, page=page, all=all, limit=limit, format=format)
+        """The :class:`~fel.client.fanout.FleetResult`; with ``on_page`` (the ``\\all`` progress
+        bar's ``update``) one whose iteration calls ``on_page(result, event)`` at each page and
+        each server finished. ``warn`` is not used: a fan-out reports truncation per server."""
+        result = self.fleet.query(compiled, page=page, all=all, limit=limit, format=format)
+        return result if on_page is None else _Reported(result, on_page)
 
     def query_url(self, compiled: Any, **_: Any) -> str:
         return compiled.url()
@@ -63,6 +83,32 @@ class FleetSession:
 
     def close(self) -> None:
         self.fleet.close()
+
+
+class _Reported:
+    """A fan-out's result whose iteration reports every event to ``on_event(result, event)``
+    before handing out its rows. When ``on_event`` raises — a progress bar closed by Ctrl-C
+    does, at its next update — or the loop is left early, the workers stop (each after its
+    current request). Everything else reads through to the result (``failures``, ``rows``…)."""
+
+    def __init__(self, result: Any, on_event: Callable[[Any, Any], None]) -> None:
+        self._result = result
+        self._on_event = on_event
+
+    def __iter__(self) -> Any:
+        from fel.client.fanout import Batch
+
+        events = self._result.events()
+        try:
+            for event in events:
+                self._on_event(self._result, event)
+                if isinstance(event, Batch):
+                    yield from event.rows
+        finally:
+            events.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._result, name)
 
 
 class FleetConnection:

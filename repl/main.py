@@ -37,7 +37,10 @@ def run_batch(shell: Shell, stream: TextIO) -> int:
 
 
 def main(args: Any) -> int:
-    """Run the REPL for parsed ``fel repl`` arguments. Exit code 0, or 2 on a usage error."""
+    """Run the REPL for parsed ``fel repl`` arguments. Exit code 0, or 2 on a usage error.
+
+    ``--profile`` is repeatable, as for ``fel run``: more than one, or any glob, selects
+    several servers and the session fans out (with ``--url``: a usage error)."""
     from .connect import demo_connector, open_connection
 
     connector = None
@@ -55,17 +58,23 @@ def main(args: Any) -> int:
         from fel.client.config import is_pattern
         from fel.client.errors import ClientError
 
-        if args.profile and not args.url and is_pattern(args.profile):  # a glob: several servers
+        profiles = _profiles(args.profile)
+        several = len(profiles) > 1 or any(is_pattern(p) for p in profiles)  # as `fel run`: a fan-out
+        if several and args.url:
+            print("fel repl: --url names one server; with several profiles each profile names its own"
+                  " (drop --url)", file=sys.stderr)
+            return 2
+        if several:
             from .fanout import fleet_connector
 
             try:
-                connector = fleet_connector([args.profile], user=args.user, password_env=args.password_env)
+                connector = fleet_connector(profiles, user=args.user, password_env=args.password_env)
             except ClientError as exc:
                 print(f"fel repl: {exc}", file=sys.stderr)
                 return 2
         else:
             try:
-                conn = open_connection(url=args.url, user=args.user, profile=args.profile,
+                conn = open_connection(url=args.url, user=args.user, profile=profiles[0] if profiles else None,
                                        password_env=args.password_env, logon=False)
             except ClientError as exc:
                 print(f"fel repl: {exc}", file=sys.stderr)
@@ -85,6 +94,13 @@ def main(args: Any) -> int:
         shell.info("not connected: \\connect PROFILE, \\connect URL USER, or run `fel repl --demo`."
                    " Completion, checking and \\url work offline.")
     return run_loop(shell, session)
+
+
+def _profiles(given: Any) -> list[str]:
+    """The ``--profile`` values (repeatable, each a name or a glob), in order."""
+    if not given:
+        return []
+    return [given] if isinstance(given, str) else list(given)
 
 
 def _password_prompt(message: str) -> str:

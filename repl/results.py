@@ -182,7 +182,8 @@ class ProgressClosed(Exception):
 
 
 class Progress:
-    """A one-line progress bar on the terminal for ``\\all``. Once :meth:`done` (the fetch
+    """A one-line progress bar on the terminal for ``\\all`` (pages; for a fan-out, servers done
+    and failed and rows so far — :func:`fel.repl.fanout.fleet_status`). Once :meth:`done` (the fetch
     finished or was cancelled with Ctrl-C) it draws nothing more, and a fetch still running
     in its worker thread stops at its next page."""
 
@@ -191,6 +192,7 @@ class Progress:
         self.width = width
         self.shown = False
         self.closed = False
+        self._drawn = 0  # the longest line drawn, for done() to clear
         self._lock = threading.Lock()
 
     def update(self, result_stream, page) -> None:
@@ -200,9 +202,14 @@ class Progress:
             self._draw(result_stream, page)
 
     def _draw(self, result_stream, page) -> None:
-        total = page.pages_count or 0
+        fleet = isinstance(getattr(result_stream, "server_count", None), int)  # a fan-out: servers, not pages
+        total = 0 if fleet else page.pages_count or 0
         num = getattr(result_stream, "pages_fetched", 0)
-        if total:
+        if fleet:
+            from .fanout import fleet_status
+
+            text = "\r" + fleet_status(result_stream, self.width)
+        elif total:
             filled = int(self.width * min(num, total) / total)
             bar = "█" * filled + "·" * (self.width - filled)
             text = f"\r[{bar}] page {num}/{total}"
@@ -212,6 +219,7 @@ class Progress:
             self.stream.write(text)
             self.stream.flush()
             self.shown = True
+            self._drawn = max(self._drawn, len(text))
         except (OSError, ValueError):
             pass
 
@@ -221,7 +229,7 @@ class Progress:
             if self.shown:
                 self.shown = False
                 try:
-                    self.stream.write("\r" + " " * (self.width + 24) + "\r")
+                    self.stream.write("\r" + " " * max(self.width + 24, self._drawn) + "\r")
                     self.stream.flush()
                 except (OSError, ValueError):
                     pass

@@ -6,9 +6,9 @@ def configure(parser) -> None:
     parser.add_argument("--demo", action="store_true",
                         help="start the embedded Enterprise Manager emulator on a free loopback port and use it")
     parser.add_argument("--seed", type=int, default=None, metavar="N", help="data seed of the --demo emulator")
-    parser.add_argument("--profile", "-p", metavar="NAME",
-                        help="connection profile from the config file; a glob ('eu-*') connects to every profile it"
-                             " matches and queries fan out")
+    parser.add_argument("--profile", "-p", metavar="NAME", action="append",
+                        help="connection profile from the config file; repeat it or give a glob ('eu-*') to connect"
+                             " to every profile selected, and queries fan out")
     parser.add_argument("--url", metavar="URL", help="Enterprise Manager address, e.g. https://em:9398/api/")
     parser.add_argument("--user", "-u", metavar="USER", help="user name for the logon")
     parser.add_argument("--password-env", metavar="VAR",

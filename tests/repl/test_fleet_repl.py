@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import socket
 
 import pytest
@@ -152,3 +153,125 @@ def test_url_shows_the_request_each_server_gets(shell, urls):
     shell.execute("\\url Job where Platform == VMware limit 3")
     query = "query?type=Job&format=Entities&filter=Platform%3D%3DVMware&pageSize=3&page=1"
     assert _lines(shell) == [f"{name}: {urls[name]}{query}" for name in ("eu-1", "eu-2")]
+
+
+def test_all_draws_the_fleet_progress_on_stderr_only(shell, urls, capsys):
+    shell.execute("\\connect eu-1 eu-2")
+    shell.execute("Repository limit 1")
+    capsys.readouterr()
+    shell.out.seek(0)
+    shell.out.truncate()
+    shell.execute("\\all")
+    err = capsys.readouterr().err
+    expected = 0
+    for name in ("eu-1", "eu-2"):
+        with Client(urls[name], "ops", PASSWORD) as client:
+            expected += len(client.query("Repository", all=True).list())
+    drawn = [part for part in err.split("\r") if part.strip()]
+    assert drawn and all(re.fullmatch(r"\[[█·]{30}\] servers [0-2]/2 done · [\d,]+ rows", line) for line in drawn)
+    assert drawn[-1] == f"[{'█' * 30}] servers 2/2 done · {expected:,} rows"  # the last line drawn: all done
+    assert err.endswith("\r") and err.split("\r")[-2].strip() == ""           # then cleared
+    assert "servers 2/2 done" not in shell.out.getvalue()                     # stderr only
+    assert f"({expected} rows from 2 servers, " in shell.out.getvalue()
+
+
+def test_fleet_status_counts_failed_servers():
+    from types import SimpleNamespace
+
+    from fel.repl.fanout import fleet_status
+
+    result = SimpleNamespace(server_count=4, done=3, failures=["eu-dead: connection refused"], rows=12345)
+    assert fleet_status(result, width=8) == "[██████··] servers 3/4 done, 1 failed · 12,345 rows"
+
+
+def test_a_closed_progress_bar_stops_the_fan_out_for_good():
+    """What Ctrl-C during a fan-out ``\\all`` does: the shell closes the bar (as for one
+    server); the fetch still running in its worker raises at its next page, and every
+    server's job is stopped instead of fetching its remaining pages. Event-driven, no sleeps."""
+    import threading
+
+    from fel.client.entity import Entity
+    from fel.client.fanout import FleetResult, ServerResult
+    from fel.repl.fanout import FleetSession
+    from fel.repl.results import Progress, ProgressClosed
+
+    names = ("eu-1", "eu-2")
+    gate, drawn = threading.Event(), threading.Event()
+    emitted = {name: 0 for name in names}
+    stopped: list[str] = []
+
+    def job(name):
+        def run(emit):
+            for i in range(100):
+                if i == 1:
+                    gate.wait(20)  # the rest of the pages come after the bar is closed
+                if not emit([Entity({"Name": f"{name}-{i}", "Type": "Job"}, {})]):
+                    stopped.append(name)
+                    return ServerResult(name, rows=i)
+                emitted[name] += 1
+            return ServerResult(name, rows=100)
+        return run
+
+    class FakeFleet:
+        def query(self, compiled, **_):
+            return FleetResult([(n, job(n)) for n in names], parallel=2)
+
+    buf = io.StringIO()
+    bar = Progress(buf)
+
+    def update(result, event):
+        bar.update(result, event)
+        drawn.set()
+
+    stream = FleetSession(FakeFleet()).query(None, all=True, on_page=update)
+    box = {}
+
+    def fetch():
+        try:
+            box["rows"] = list(stream)
+        except BaseException as exc:  # noqa: BLE001 - inspected below
+            box["error"] = exc
+
+    worker = threading.Thread(target=fetch, daemon=True)
+    worker.start()
+    assert drawn.wait(20) and "servers 0/2 done · 1 rows" in buf.getvalue()
+    bar.done()                                          # what Ctrl-C does (on_cancel)
+    shown = buf.getvalue()
+    gate.set()
+    worker.join(20)
+    for thread in stream._threads:                     # the fan-out's workers
+        thread.join(20)
+    assert not worker.is_alive() and isinstance(box.get("error"), ProgressClosed)
+    assert buf.getvalue() == shown                      # nothing drawn after the bar was closed
+    assert sorted(stopped) == list(names)               # every server's job was told to stop …
+    assert all(n < 100 for n in emitted.values())       # … long before its last page
+
+
+@pytest.mark.parametrize("argv, servers, code", [
+    (["--profile", "eu-1", "--profile", "eu-2"], "2 servers", 0),            # repeated, as for `fel run`
+    (["-p", "eu-1", "-p", "eu-?"], "2 servers", 0),                          # a name and a glob, selected once each
+    (["--profile", "eu-1", "--profile", "eu-*"], "2 of 3 servers", 1),       # eu-dead's error line: exit 1
+])
+def test_fel_repl_profile_is_repeatable(shell, monkeypatch, capsys, argv, servers, code):
+    from fel.cli import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("Repository limit 1\n"))
+    assert main(["repl", *argv]) == code
+    out = capsys.readouterr().out
+    assert f"(2 rows from {servers}" in out
+    assert sorted(line.split("|")[0].strip() for line in out.splitlines() if line.startswith(" eu-")) == ["eu-1", "eu-2"]
+
+
+def test_fel_repl_one_profile_is_one_server_and_several_refuse_url(shell, urls, monkeypatch, capsys):
+    from fel.cli import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("Repository limit 1\n"))
+    assert main(["repl", "--profile", "eu-1"]) == 0
+    out = capsys.readouterr().out
+    assert "(1 row" in out and " profile " not in out                    # no fan-out, no profile column
+    monkeypatch.setattr("sys.stdin", io.StringIO("Repository limit 1\n"))
+    assert main(["repl", "--profile", "eu-1", "--profile", "eu-2", "--url", urls["eu-1"]]) == 2
+    assert "--url names one server" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("Repository limit 1\n"))
+    assert main(["repl", "--profile", "eu-1", "--profile", "nowhere"]) == 2
+    assert "nowhere" in capsys.readouterr().err
