@@ -11,6 +11,16 @@ __all__ = ["PythonLexer", "JsLexer", "GoLexer", "CSharpLexer", "CLikeLexer", "Da
            "decode_backslash"]
 
 _DOLLAR_NAME = re.compile(r"\$[A-Za-z_]\w*")
+_CHAR_LITERAL = re.compile(r"'(?:\\.[^']*|[^'\\\n])'")
+
+
+def _char_literal(lexer: Lexer, i: int) -> int | None:
+    """A character literal (``'a'``, ``'\\n'``) at ``i`` as one word; None if there is none."""
+    m = _CHAR_LITERAL.match(lexer.src, i)
+    if m is None:
+        return None
+    lexer.emit("word", m.group(), i, m.end())
+    return m.end()
 
 
 _SIMPLE_SPECS: dict[tuple, StringSpec] = {}
@@ -137,10 +147,7 @@ class GoLexer(Lexer):
             return _scan_simple(self, i, "`", raw_quoting("go`", "`", multiline=True), escapes=False,
                                 multiline=True)
         if ch == "'":
-            m = re.compile(r"'(?:\\.[^']*|[^'\\\n])'").match(self.src, i)
-            if m:
-                self.emit("word", m.group(), i, m.end())
-                return m.end()
+            return _char_literal(self, i)
         return None
 
 
@@ -155,11 +162,7 @@ class CSharpLexer(Lexer):
     def string(self, i: int) -> int | None:
         src = self.src
         if src[i] == "'":
-            m = re.compile(r"'(?:\\.[^']*|[^'\\\n])'").match(src, i)
-            if m:
-                self.emit("word", m.group(), i, m.end())
-                return m.end()
-            return None
+            return _char_literal(self, i)
         m = _CS_PREFIX.match(src, i)
         if not m or (i > 0 and (src[i - 1].isalnum() or src[i - 1] == "_")):
             return None
@@ -202,10 +205,7 @@ class CLikeLexer(Lexer):
         if src[i] == '"':
             return _scan_simple(self, i, '"', backslash_quoting('c"', '"', {"$": "\\$"}), interp=self.interp)
         if src[i] == "'":
-            m = re.compile(r"'(?:\\.[^']*|[^'\\\n])'").match(src, i)
-            if m:
-                self.emit("word", m.group(), i, m.end())
-                return m.end()
+            return _char_literal(self, i)
         return None
 
 
