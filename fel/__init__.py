@@ -11,7 +11,9 @@ Public API (loaded lazily so that ``import fel`` stays light)::
 from __future__ import annotations
 
 import os as _os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .lazy import lazy_getattr as _lazy_getattr
 
 __version__ = "0.1.0"
 
@@ -47,15 +49,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .syntax.ast import Query
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'fel' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = _lazy_getattr(__name__, _LAZY, globals())
 
 
 def __dir__() -> list[str]:

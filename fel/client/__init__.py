@@ -21,8 +21,9 @@ errors                 :mod:`fel.client.errors` (``ClientError`` and subclasses)
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_getattr as _lazy_getattr
 
 _LAZY = {
     "Client": "session", "normalize_base": "session",
@@ -62,13 +63,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .transport import InsecureConnectionWarning, TransportPolicy
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'fel.client' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"fel.client.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = _lazy_getattr(__name__, _LAZY, globals(), "fel.client.")
 
 
 def __dir__() -> list[str]:

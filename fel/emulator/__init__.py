@@ -10,7 +10,9 @@ are usable without a socket too.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_getattr as _lazy_getattr
 
 __all__ = ["Emulator", "EmulatorApp", "Settings", "Dataset"]
 
@@ -23,12 +25,4 @@ if TYPE_CHECKING:  # pragma: no cover
     from .server import Emulator
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'fel.emulator' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = _lazy_getattr(__name__, _LAZY, globals())
