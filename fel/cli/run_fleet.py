@@ -125,6 +125,9 @@ def run_fleet(args: argparse.Namespace, text: str) -> int:
         finally:
             progress.clear()
     _summary_notes(args, result)
+    answered = [p for p in result.profiles if p in result.servers and result.servers[p].ok]
+    if not result.rows and answered:  # never a silent empty answer (a table of no rows prints nothing)
+        _note(f"no {compiled.type} matches the query on {_names(answered)} (0 rows)")
     return 3 if result.failures else 0
 
 

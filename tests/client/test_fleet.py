@@ -537,3 +537,14 @@ def test_cli_a_glob_in_fel_profile_fans_out(cli, monkeypatch):
     assert sorted(json.loads(line)["profile"] for line in out.splitlines()) == ["eu-1", "eu-2"]
     code, out, err = cli("-p", "eu-1", "-o", "jsonl", "Job limit 1")  # --profile wins: one server, no profile key
     assert code == 0 and "profile" not in json.loads(out)
+
+
+def test_cli_an_empty_answer_is_said_naming_the_servers_that_gave_it(cli):
+    """A table of no rows prints nothing on stdout: the empty answer is said on stderr."""
+    code, out, err = cli("-p", "eu-1", "-p", "eu-2", 'Job where Name == "no such job"')
+    assert code == 0 and out == ""
+    assert "fel run: no Job matches the query on eu-1, eu-2 (0 rows)" in err
+    code, out, err = cli("-p", "eu-1", "-p", "us-down", "-o", "csv", 'Job where Name == "no such job"')
+    assert code == 3 and "no Job matches the query on eu-1 (0 rows)" in err and "us-down" in err
+    code, out, err = cli("-p", "eu-1", "-p", "eu-2", "Job limit 1")
+    assert code == 0 and out and "0 rows" not in err
