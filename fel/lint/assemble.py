@@ -64,6 +64,28 @@ class Chain:
         return b.build(origin)
 
 
+def _expression_end(items: list, m: int, stops=()) -> int:
+    """Where the expression starting at ``items[m]`` ends: at a newline, an unmatched closing
+    bracket, or ``,``, ``;`` or one of ``stops`` outside brackets (other items are inside it)."""
+    n, depth = len(items), 0
+    while m < n:
+        it = items[m]
+        if isinstance(it, Tok):
+            if it.kind == "nl" and depth == 0:
+                break
+            if it.kind == "op":
+                if it.text in _OPEN:
+                    depth += 1
+                elif it.text in _CLOSE:
+                    if depth == 0:
+                        break
+                    depth -= 1
+                elif depth == 0 and (it.text in (",", ";") or it.text in stops):
+                    break
+        m += 1
+    return m
+
+
 def _chain(toks: list[Tok], i: int, lang: Language) -> tuple[Chain, int]:
     n = len(toks)
     parts: list = []
@@ -104,21 +126,7 @@ def _chain(toks: list[Tok], i: int, lang: Language) -> tuple[Chain, int]:
                 parts.append(toks[k].lit)
                 j = k + 1
                 continue
-            m, depth = k, 0
-            while m < n:
-                t = toks[m]
-                if t.kind == "op":
-                    if t.text in _OPEN:
-                        depth += 1
-                    elif t.text in _CLOSE:
-                        if depth == 0:
-                            break
-                        depth -= 1
-                    elif depth == 0 and (t.text in (",", ";") or t.text in lang.concat):
-                        break
-                elif t.kind == "nl" and depth == 0:
-                    break
-                m += 1
+            m = _expression_end(toks, k, lang.concat)
             if m == k:
                 break
             parts.append(Span(toks[k].start, toks[m - 1].end))
@@ -262,22 +270,7 @@ def _value(items: list, j: int) -> tuple[object, int] | None:
         nxt = items[j + 1] if j + 1 < n else None
         if nxt is None or (isinstance(nxt, Tok) and (nxt.kind == "nl" or (nxt.kind == "op" and nxt.text in ",;)]}"))):
             return _Number(it.text, Span(it.start, it.end)), j + 1
-    m, depth = j, 0
-    while m < n:
-        it = items[m]
-        if isinstance(it, Tok):
-            if it.kind == "nl" and depth == 0:
-                break
-            if it.kind == "op":
-                if it.text in _OPEN:
-                    depth += 1
-                elif it.text in _CLOSE:
-                    if depth == 0:
-                        break
-                    depth -= 1
-                elif it.text in (",", ";") and depth == 0:
-                    break
-        m += 1
+    m = _expression_end(items, j)
     if m == j:
         return None
     first, last = items[j], items[m - 1]
