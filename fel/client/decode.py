@@ -104,7 +104,7 @@ def decode_page(body: bytes, content_type: str | None = None, *, max_body: int |
 
 
 def _page_from_xml(body: bytes) -> Page:
-    from .xmlcodec import entity_from_xml, links_from_xml, local_name, parse_xml
+    from .xmlcodec import XmlEntity, links_from_xml, local_name, parse_xml
 
     root = parse_xml(body)
     name = local_name(root.tag)
@@ -115,12 +115,12 @@ def _page_from_xml(body: bytes) -> Page:
         pname = local_name(part.tag)
         if pname == "Refs":
             page.format = "References"
-            page.entities.extend(entity_from_xml(ref, "reference", hints_for) for ref in part)
+            page.entities.extend([XmlEntity(ref, "reference") for ref in part])
         elif pname in ("Entities", "Resources"):
             page.format = pname
             kind = "entity" if pname == "Entities" else "resource"
             for container in part:
-                page.entities.extend(entity_from_xml(item, kind, hints_for) for item in container)
+                page.entities.extend([XmlEntity(item, kind) for item in container])
         elif pname == "PagingInfo":
             a = part.attrib
             page.page_num = _int(a.get("PageNum"))

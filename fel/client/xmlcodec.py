@@ -13,9 +13,10 @@ from typing import Any, Callable
 from lxml import etree
 
 from functools import lru_cache
+from operator import itemgetter
 
 from .entity import Entity, Link
-from .values import CONVERTERS, coerce_text
+from .values import CONVERTERS, _FAST as _FAST_DATETIME, _fromiso, coerce_text, text_to_datetime
 from .errors import DecodeError, HostileBody
 from .hints import hints_for
 
@@ -85,9 +86,40 @@ def local_name(tag: Any) -> str:
         return ""
 
 
+#: The attribute names of a ``<Link>`` in the order it writes them -> a picker of
+#: (Rel, Href, Type, Name) from its values with None appended (bounded: EM uses a few orders).
+_LINK_PICKERS: dict[tuple[str, ...], Any] = {}
+
+
+def _link_picker(keys: tuple[str, ...]) -> Any:
+    index = {k: i for i, k in enumerate(keys)}
+    none = len(keys)
+    picker = itemgetter(*[index.get(k, none) for k in ("Rel", "Href", "Type", "Name")])
+    if len(_LINK_PICKERS) < 64:
+        _LINK_PICKERS[keys] = picker
+    return picker
+
+
 def links_from_xml(el: Any) -> tuple[Link, ...]:
-    """The :class:`Link` records of a ``<Links>`` element, in document order."""
-    return tuple([Link(get("Rel"), get("Href"), get("Type"), get("Name")) for get in [link.get for link in el[:]]])
+    """The :class:`Link` records of a ``<Links>`` element, in document order.
+
+    A link's values are read in one call (``values()``) and picked by the order of its
+    attribute names, which is looked up once per order; a link with many attributes is read
+    by name instead (lxml's ``values()`` looks each one up by name: quadratic)."""
+    out = []
+    pickers = _LINK_PICKERS
+    new_link = tuple.__new__
+    for link in el[:]:
+        keys = tuple(link.keys())
+        if len(keys) > _FEW_ATTRIBUTES:
+            get = link.get
+            out.append(Link(get("Rel"), get("Href"), get("Type"), get("Name")))
+            continue
+        picker = pickers.get(keys) or _link_picker(keys)
+        values = link.values()
+        values.append(None)
+        out.append(new_link(Link, picker(values)))
+    return tuple(out)
 
 
 #: Up to this many attributes, ``el.items()`` (fastest for the handful EM writes); beyond it
@@ -190,24 +222,23 @@ def _learn(plan: dict[Any, tuple[Any, Any]], tag: Any, type_name: str | None) ->
 
 
 class XmlEntity(Entity):
-    """An entity decoded from its lxml element on first access (see :class:`Entity`)."""
+    """An entity decoded from its lxml element on first access (see :class:`Entity`).
+
+    Only ``kind`` and the element are set when the page is decoded; ``_load`` fills in the
+    rest (every property of :class:`Entity` calls it first while ``_lazy`` is set)."""
 
     __slots__ = ()
 
     def __init__(self, el: Any, kind: str) -> None:  # noqa: D107 - no super(): nothing to copy yet
         self.kind = kind
         self._lazy = el
-        self._lazy_links = None
-        self._links = ()
 
     def _load(self) -> None:
         el = self._lazy
         if el is None:
             return
-        self._attributes, self._fields, self._lazy_links = _decode_entity(el)
-        tag = el.tag
-        name = _local_cache.get(tag)
-        self._element = local_name(tag) if name is None else name
+        self._attributes, self._fields, self._lazy_links, self._element = _decode_entity(el)
+        self._links = ()
         self._lazy = None
 
     def _load_links(self) -> None:
@@ -222,15 +253,20 @@ def entity_from_xml(el: Any, kind: str, hints_for: Callable[[str | None], dict[s
     return XmlEntity(el, kind)
 
 
-def _decode_entity(el: Any) -> tuple[dict[str, str], dict[str, Any], Any]:
-    """(attributes, fields, the ``Links`` element or None) of an entity element.
+def _decode_entity(el: Any) -> tuple[dict[str, str], dict[str, Any], Any, str]:
+    """(attributes, fields, the ``Links`` element or None, element name) of an entity element.
 
     Each child costs one plan lookup by its qualified tag (no local-name split): the plan of
-    the entity's type gives the field name and how to type the text."""
+    the entity's type gives the field name and how to type the text. EM's timestamps are
+    parsed in the loop itself (the same shape test as :func:`~fel.client.values.text_to_datetime`)."""
     attrs = _attributes(el)
     type_name = attrs.get("Type")
     plan = _plan_for(type_name)
+    plan_get = plan.get
     by_form = coerce_text
+    to_datetime = text_to_datetime
+    fast = _FAST_DATETIME
+    fromiso = _fromiso
     fields: dict[str, Any] = {}
     links = None
     repeated = False
@@ -240,11 +276,25 @@ def _decode_entity(el: Any) -> tuple[dict[str, str], dict[str, Any], Any]:
     nested = sum(map(len, children))
     for child in children:
         tag = child.tag
-        try:
-            name, conv = plan[tag]
-        except KeyError:
-            name, conv = _learn(plan, tag, type_name)
-        if conv is None:  # a string kind of the schema, or not an element
+        step = plan_get(tag)
+        if step is None:
+            step = _learn(plan, tag, type_name)
+        name, conv = step
+        if conv is to_datetime:
+            if nested and len(child):
+                value = generic_value(child)
+            else:
+                text = child.text
+                if text is None:
+                    value = None
+                elif fast and text[4:20:3] == "--T::." and text[-1] == "Z" and len(text) <= 30 and text[20:-1].isdigit() and text[20:-1].isascii():
+                    try:
+                        value = fromiso(text)
+                    except ValueError:
+                        value = text
+                else:
+                    value = to_datetime(text)
+        elif conv is None:  # a string kind of the schema, or not an element
             if name is None:
                 continue
             value = generic_value(child) if nested and len(child) else child.text  # empty or xsi:nil: None
@@ -268,4 +318,6 @@ def _decode_entity(el: Any) -> tuple[dict[str, str], dict[str, Any], Any]:
         for key, value in fields.items():
             if isinstance(value, _Repeated):
                 fields[key] = list(value)
-    return attrs, fields, links
+    tag = el.tag
+    element = _local_cache.get(tag)
+    return attrs, fields, links, local_name(tag) if element is None else element

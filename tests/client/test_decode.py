@@ -13,6 +13,7 @@ from hypothesis import given, settings, strategies as st
 from fel.client.decode import decode_document, decode_error, decode_logon, decode_page
 from fel.client.entity import NEVER, Entity, Link, coerce_text, format_datetime, parse_datetime
 from fel.client.errors import DecodeError, UnexpectedContentType
+from fel.client.jsoncodec import pascal
 
 from client_kit import FIXTURES
 
@@ -297,9 +298,15 @@ _scalar = st.one_of(st.integers(-10**12, 10**12), st.booleans(), _text,
                     st.datetimes(min_value=datetime(1753, 1, 1), timezones=st.just(UTC)))
 
 
+def _round_trips(name: str) -> bool:
+    """Whether an unknown field name survives camelCase JSON: ``ID`` written ``iD`` comes back
+    as the schema's ``Id`` (camelCase loses the case of the first letter; fel restores the
+    spelling it knows), so such names cannot be compared across formats."""
+    return name != "Links" and pascal(camel(name)) == name
+
+
 @settings(max_examples=60, deadline=None)
-@given(st.dictionaries(st.from_regex(r"[A-Z][A-Za-z]{0,10}", fullmatch=True).filter(lambda s: s not in ("Links",)),
-                       _scalar, max_size=6),
+@given(st.dictionaries(st.from_regex(r"[A-Z][A-Za-z]{0,10}", fullmatch=True).filter(_round_trips), _scalar, max_size=6),
        st.booleans())
 def test_property_xml_and_json_agree(fields, camel_case):
     items = [{"attrs": {"Type": "Unknown", "Href": "h", "Name": "n", "UID": "u"}, "links": [], "fields": fields}]
