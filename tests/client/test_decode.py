@@ -328,3 +328,30 @@ def test_property_xml_and_json_agree(fields, camel_case):
 def test_bodies_that_are_not_query_results(body, ctype, exc):
     with pytest.raises(exc):
         decode_page(body, ctype)
+
+
+def test_link_is_a_value_equal_only_to_links():
+    import copy
+    import pickle
+
+    link = Link("Up", "https://em/api/jobs/1", "JobReference")
+    assert (link.rel, link.href, link.type, link.name) == ("Up", "https://em/api/jobs/1", "JobReference", None)
+    assert link == Link("Up", "https://em/api/jobs/1", "JobReference", None) and hash(link) == hash(Link(*link))
+    assert link != ("Up", "https://em/api/jobs/1", "JobReference", None) and ("Up", "https://em/api/jobs/1", "JobReference", None) != link
+    assert link != Link("Up", "https://em/api/jobs/2", "JobReference")
+    for back in (pickle.loads(pickle.dumps(link)), copy.deepcopy(link)):
+        assert type(back) is Link and back == link
+    with pytest.raises(AttributeError):
+        link.rel = "Down"  # type: ignore[misc]
+    assert link.to_dict() == {"Rel": "Up", "Type": "JobReference", "Href": "https://em/api/jobs/1"}
+    assert repr(link) == "Link(rel='Up', type='JobReference', href='https://em/api/jobs/1', name=None)"
+
+
+def test_links_in_any_attribute_order_decode_alike():
+    body = (b'<QueryResult xmlns="http://www.veeam.com/ent/v1.0"><Entities><Jobs>'
+            b'<Job Type="Job" UID="u1"><Links><Link Href="h1" Rel="Up" Name="n1" Type="T"/>'
+            b'<Link Rel="Down" Type="T2" Href="h2"/><Link Name="n3"/><Link/></Links></Job>'
+            b'</Jobs></Entities></QueryResult>')
+    (job,) = decode_page(body, "application/xml").entities
+    assert job.links == (Link("Up", "h1", "T", "n1"), Link("Down", "h2", "T2"), Link(None, None, None, "n3"),
+                         Link(None, None))

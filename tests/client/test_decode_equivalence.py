@@ -94,12 +94,25 @@ def child(draw: Any, names: list[str]) -> str:
     return draw(leaf(name))
 
 
-LINK = st.builds(
-    lambda rel, href, typ, nm: "<Link" + "".join(f" {k}={quoteattr(v)}" for k, v in
-                                                 (("Rel", rel), ("Href", href), ("Type", typ), ("Name", nm)) if v is not None) + "/>",
-    st.sampled_from(["Up", "Alternate", "Down", None]), st.sampled_from(["https://em/api/jobs/1", None]),
-    st.sampled_from(["JobReference", None]), st.one_of(st.none(), TEXTS),
-)
+@st.composite
+def link_xml(draw: Any) -> str:
+    """A ``<Link>`` with any of its four attributes, in any order, beside others (namespaced,
+    ``xml:``, unknown) and sometimes beside 40 more (the path that reads values by name)."""
+    pairs = [(k, v) for k, v in (
+        ("Rel", draw(st.sampled_from(["Up", "Alternate", "Down", None]))),
+        ("Href", draw(st.sampled_from(["https://em/api/jobs/1", "https://em/api/q?a=1&b=2", None]))),
+        ("Type", draw(st.sampled_from(["JobReference", None]))),
+        ("Name", draw(st.one_of(st.none(), TEXTS))),
+    ) if v is not None]
+    pairs += draw(st.lists(st.sampled_from([("o:Rel", "ns"), ("xml:lang", "en"), ("Extra", "x"), ("Kind", "k")]),
+                           max_size=3, unique=True))
+    if draw(st.integers(0, 9)) == 0:
+        pairs += [(f"A{i}", str(i)) for i in range(40)]
+    pairs = draw(st.permutations(pairs))
+    return "<Link" + "".join(f" {k}={quoteattr(v)}" for k, v in pairs) + "/>"
+
+
+LINK = link_xml()
 
 
 @st.composite
