@@ -11,6 +11,7 @@ from threading import Lock
 from .baseurl import normalize_base
 from .checker import check_reading, resolve_version
 from .compiler import Clock, CompiledQuery, compile_checked
+from .compiler import EXPANSION as _EXPANSION, REQUEST_LINE_LIMIT, SHORT_ENOUGH as _SHORT_ENOUGH
 from .diagnostics import Diagnostic, FelError, Severity, make, sort_diagnostics
 from .quickpath import quick
 from .span import Span
@@ -91,14 +92,6 @@ def read_and_check(text: str, *, type: str | None = None,
     return reading, diags
 
 
-#: HTTP.sys's default limit on the request line and headers together (MaxRequestBytes), less
-#: what the client's headers take (FEL414).
-REQUEST_LINE_LIMIT = 16384 - 512
-#: Compiled request-line characters per input character, at most: an `in` list of one-character
-#: values repeats the field name (24 characters at most) per value; tests/core/test_url_length.py
-#: checks the figure against every field of the schema. Shorter input cannot reach the limit.
-_EXPANSION = 20
-_SHORT_ENOUGH = (REQUEST_LINE_LIMIT - 64) // _EXPANSION
 
 
 def _request_line_problem(reading: Reading, diags: list[Diagnostic]) -> Diagnostic | None:

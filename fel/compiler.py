@@ -23,7 +23,19 @@ from .syntax.printer import lower, print_value
 from .checker.values import (canonical_datetime, format_utc, parse_bool, parse_datetime, parse_time_expr,
                              resolve_time_expr)
 
-__all__ = ["CompiledQuery", "compile_checked", "Clock", "DEFAULT_BASE", "encode_params", "canonical_filter"]
+#: HTTP.sys's default limit on the request line and headers together (MaxRequestBytes), less
+#: what the client's headers take (FEL414, checked in :func:`fel.api.read_and_check`).
+REQUEST_LINE_LIMIT = 16384 - 512
+#: Compiled request-line characters per input character, at most: an `in` list of one-character
+#: values repeats the field name (24 characters at most) per value; tests/core/test_compile_regressions.py
+#: checks the figure against every field of the schema.
+EXPANSION = 20
+#: Input at most this long cannot compile past the limit: the request-line check skips it, and
+#: the quick path (which has no request-line check) takes nothing longer.
+SHORT_ENOUGH = (REQUEST_LINE_LIMIT - 64) // EXPANSION
+
+__all__ = ["CompiledQuery", "compile_checked", "Clock", "DEFAULT_BASE", "encode_params", "canonical_filter",
+           "REQUEST_LINE_LIMIT", "SHORT_ENOUGH"]
 
 DEFAULT_BASE = "https://localhost:9398/api/"
 _FORMATS = {"entities": "Entities", "references": "References"}

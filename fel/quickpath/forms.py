@@ -12,7 +12,7 @@ from urllib.parse import unquote_plus
 
 from ..checker import resolve_version
 from ..checker.urlshape import authority_problem
-from ..compiler import DEFAULT_BASE, CompiledQuery
+from ..compiler import DEFAULT_BASE, SHORT_ENOUGH, CompiledQuery
 from ..diagnostics import Diagnostic, make
 from ..schema import QueryType, load_schema
 from ..span import Span
@@ -24,7 +24,7 @@ from .filters import Decline, scan_filter, type_table
 __all__ = ["quick", "MAX_QUICK"]
 
 #: Longer input is left to the full path (the request-line check, FEL414, needs it).
-MAX_QUICK = 800
+MAX_QUICK = SHORT_ENOUGH
 _FORMATS = {"entities": "Entities", "references": "References"}
 #: A full URL the quick path takes: lower-case scheme, plain host[:port], the path /api/query.
 _FULL = re.compile(r"(https?://[A-Za-z0-9.-]+(?::[0-9]+)?)(/api/)query\?", re.ASCII)
