@@ -28,6 +28,11 @@ EM_LEVEL_CODES = frozenset({
 _FORMATS = {"references": "references", "entities": "entities"}
 
 
+def _RESTRICTED(ch: str) -> bool:
+    """A character HTTP.sys refuses hex-escaped in a URL by default: U+0000–U+001F, U+007F–U+009F."""
+    return ch < " " or "\x7f" <= ch <= "\x9f"
+
+
 class QueryProblem(Exception):
     """A query EM would refuse: ``status`` (400) and a message for the Error body."""
 
@@ -99,6 +104,12 @@ def checker_validator():
     from urllib.parse import quote
 
     def validate(raw_query: str, params: list[tuple[str, str]]) -> None:
+        for name, value in params:
+            if any(_RESTRICTED(ch) for ch in name + value):
+                # EM sits on HTTP.sys, which refuses escapes of control characters by default
+                # (AllowRestrictedChars = 0) before EM sees the request (FEL214 warns of it).
+                raise QueryProblem("Bad Request - Invalid URL: a control character (%00-%1F, %7F-%9F) in "
+                                   f"parameter '{name}'")
         text = "&".join(f"{quote(n, safe='')}={quote(v, safe='')}" if n else quote(v, safe="")
                         for n, v in params)
         for diag in check("query?" + text):

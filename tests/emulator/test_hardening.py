@@ -146,6 +146,19 @@ def test_non_ascii_digits_in_paging_are_refused(params):
     assert ok.status == 200
 
 
+# -- control characters: HTTP.sys refuses their escapes before EM sees the request --------------
+@pytest.mark.parametrize("params", ["filter=Name==%22a%00b%22", "filter=Name==%22a%1Fb%22", "filter=Name==%22x%C2%85%22",
+                                    "pageSize=5%0A"])
+def test_control_characters_in_the_url_are_a_400(params):
+    app = EmulatorApp()
+    r = app.handle("POST", "/api/sessionMngr/?v=latest", {"Authorization": "Basic ZGVtbzpkZW1v"})
+    token = dict(r.headers)["X-RestSvcSessionId"]
+    r = app.handle("GET", f"/api/query?type=Job&{params}", {"X-RestSvcSessionId": token})
+    assert r.status == 400 and b"control character" in r.body, r.body[:300]
+    ok = app.handle("GET", "/api/query?type=Job&filter=Name==%22a%20b%22&pageSize=5", {"X-RestSvcSessionId": token})
+    assert ok.status == 200
+
+
 # -- whitespace in attribute values -----------------------------------------------------------
 @pytest.mark.parametrize("name", ["a\tb", "line1\nline2", "cr\rhere", "crlf\r\nend", " lead and trail ",
                                   "all\t\n\r", "quote\" amp& lt<"])
