@@ -20,7 +20,6 @@ text and JSON strings, so both formats give equal entities. ``1753-01-01T00:00:0
 from __future__ import annotations
 
 from functools import lru_cache
-from operator import itemgetter
 from typing import Any, Iterator, Mapping
 
 from .values import ATTRIBUTE_ORDER, NEVER, coerce_text, format_datetime, parse_datetime, to_jsonable
@@ -29,31 +28,25 @@ __all__ = ["Link", "Entity", "field_element", "NEVER", "coerce_text", "parse_dat
            "ATTRIBUTE_ORDER"]
 
 
-class Link(tuple):
-    """One ``<Link Rel Type Href Name/>``: ``rel``, ``href``, ``type``, ``name`` (None when absent).
+class Link:
+    """One ``<Link Rel Type Href Name/>``."""
 
-    Underneath a tuple ``(rel, href, type, name)``, so that a decoder builds one in a single
-    call (``tuple.__new__(Link, values)``, no Python ``__init__``); equal only to another
-    :class:`Link` with the same four values, immutable, picklable."""
+    __slots__ = ("rel", "href", "type", "name")
 
-    __slots__ = ()
-
-    def __new__(cls, rel: str | None, href: str | None, type: str | None = None, name: str | None = None) -> "Link":
-        return tuple.__new__(cls, (rel, href, type, name))
+    def __init__(self, rel: str | None, href: str | None, type: str | None = None, name: str | None = None) -> None:
+        self.rel = rel
+        self.href = href
+        self.type = type
+        self.name = name
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Link) and tuple.__eq__(self, other)
+        return isinstance(other, Link) and self._key() == other._key()
 
-    def __ne__(self, other: object) -> bool:
-        return not self.__eq__(other)
-
-    __hash__ = tuple.__hash__
-
-    def __getnewargs__(self) -> tuple:
-        return tuple(self)
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     def _key(self) -> tuple:
-        return tuple(self)
+        return (self.rel, self.href, self.type, self.name)
 
     def __repr__(self) -> str:
         return f"Link(rel={self.rel!r}, type={self.type!r}, href={self.href!r}, name={self.name!r})"
@@ -61,11 +54,6 @@ class Link(tuple):
     def to_dict(self) -> dict[str, str]:
         d = {"Rel": self.rel, "Type": self.type, "Href": self.href, "Name": self.name}
         return {k: v for k, v in d.items() if v is not None}
-
-    rel = property(itemgetter(0), doc="The ``Rel`` attribute (``Up``, ``Down``, ``Alternate``...).")
-    href = property(itemgetter(1), doc="The ``Href`` attribute.")
-    name = property(itemgetter(3), doc="The ``Name`` attribute.")
-    type = property(itemgetter(2), doc="The ``Type`` attribute.")  # last: it shadows the builtin in this body
 
 
 class Entity:

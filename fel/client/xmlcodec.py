@@ -13,7 +13,6 @@ from typing import Any, Callable
 from lxml import etree
 
 from functools import lru_cache
-from operator import itemgetter
 
 from .entity import Entity, Link
 from .values import CONVERTERS, _FAST as _FAST_DATETIME, _fromiso, coerce_text, text_to_datetime
@@ -86,40 +85,9 @@ def local_name(tag: Any) -> str:
         return ""
 
 
-#: The attribute names of a ``<Link>`` in the order it writes them -> a picker of
-#: (Rel, Href, Type, Name) from its values with None appended (bounded: EM uses a few orders).
-_LINK_PICKERS: dict[tuple[str, ...], Any] = {}
-
-
-def _link_picker(keys: tuple[str, ...]) -> Any:
-    index = {k: i for i, k in enumerate(keys)}
-    none = len(keys)
-    picker = itemgetter(*[index.get(k, none) for k in ("Rel", "Href", "Type", "Name")])
-    if len(_LINK_PICKERS) < 64:
-        _LINK_PICKERS[keys] = picker
-    return picker
-
-
 def links_from_xml(el: Any) -> tuple[Link, ...]:
-    """The :class:`Link` records of a ``<Links>`` element, in document order.
-
-    A link's values are read in one call (``values()``) and picked by the order of its
-    attribute names, which is looked up once per order; a link with many attributes is read
-    by name instead (lxml's ``values()`` looks each one up by name: quadratic)."""
-    out = []
-    pickers = _LINK_PICKERS
-    new_link = tuple.__new__
-    for link in el[:]:
-        keys = tuple(link.keys())
-        if len(keys) > _FEW_ATTRIBUTES:
-            get = link.get
-            out.append(Link(get("Rel"), get("Href"), get("Type"), get("Name")))
-            continue
-        picker = pickers.get(keys) or _link_picker(keys)
-        values = link.values()
-        values.append(None)
-        out.append(new_link(Link, picker(values)))
-    return tuple(out)
+    """The :class:`Link` records of a ``<Links>`` element, in document order."""
+    return tuple([Link(get("Rel"), get("Href"), get("Type"), get("Name")) for get in [link.get for link in el[:]]])
 
 
 #: Up to this many attributes, ``el.items()`` (fastest for the handful EM writes); beyond it
