@@ -15,7 +15,7 @@ from lxml import etree
 from functools import lru_cache
 
 from .entity import Entity, Link
-from .values import CONVERTERS, _FAST as _FAST_DATETIME, _fromiso, coerce_text, text_to_datetime
+from .values import CONVERTERS, coerce_text
 from .errors import DecodeError, HostileBody
 from .hints import hints_for
 
@@ -192,8 +192,8 @@ def _learn(plan: dict[Any, tuple[Any, Any]], tag: Any, type_name: str | None) ->
 class XmlEntity(Entity):
     """An entity decoded from its lxml element on first access (see :class:`Entity`).
 
-    Only ``kind`` and the element are set when the page is decoded; ``_load`` fills in the
-    rest (every property of :class:`Entity` calls it first while ``_lazy`` is set)."""
+    Only ``kind`` and the element are set when the page is decoded; ``_load`` sets the other
+    slots (every property of :class:`Entity` calls it first while ``_lazy`` is set)."""
 
     __slots__ = ()
 
@@ -205,8 +205,11 @@ class XmlEntity(Entity):
         el = self._lazy
         if el is None:
             return
-        self._attributes, self._fields, self._lazy_links, self._element = _decode_entity(el)
+        self._attributes, self._fields, self._lazy_links = _decode_entity(el)
         self._links = ()
+        tag = el.tag
+        name = _local_cache.get(tag)
+        self._element = local_name(tag) if name is None else name
         self._lazy = None
 
     def _load_links(self) -> None:
@@ -221,20 +224,15 @@ def entity_from_xml(el: Any, kind: str, hints_for: Callable[[str | None], dict[s
     return XmlEntity(el, kind)
 
 
-def _decode_entity(el: Any) -> tuple[dict[str, str], dict[str, Any], Any, str]:
-    """(attributes, fields, the ``Links`` element or None, element name) of an entity element.
+def _decode_entity(el: Any) -> tuple[dict[str, str], dict[str, Any], Any]:
+    """(attributes, fields, the ``Links`` element or None) of an entity element.
 
     Each child costs one plan lookup by its qualified tag (no local-name split): the plan of
-    the entity's type gives the field name and how to type the text. EM's timestamps are
-    parsed in the loop itself (the same shape test as :func:`~fel.client.values.text_to_datetime`)."""
+    the entity's type gives the field name and how to type the text."""
     attrs = _attributes(el)
     type_name = attrs.get("Type")
     plan = _plan_for(type_name)
-    plan_get = plan.get
     by_form = coerce_text
-    to_datetime = text_to_datetime
-    fast = _FAST_DATETIME
-    fromiso = _fromiso
     fields: dict[str, Any] = {}
     links = None
     repeated = False
@@ -244,25 +242,11 @@ def _decode_entity(el: Any) -> tuple[dict[str, str], dict[str, Any], Any, str]:
     nested = sum(map(len, children))
     for child in children:
         tag = child.tag
-        step = plan_get(tag)
-        if step is None:
-            step = _learn(plan, tag, type_name)
-        name, conv = step
-        if conv is to_datetime:
-            if nested and len(child):
-                value = generic_value(child)
-            else:
-                text = child.text
-                if text is None:
-                    value = None
-                elif fast and text[4:20:3] == "--T::." and text[-1] == "Z" and len(text) <= 30 and text[20:-1].isdigit() and text[20:-1].isascii():
-                    try:
-                        value = fromiso(text)
-                    except ValueError:
-                        value = text
-                else:
-                    value = to_datetime(text)
-        elif conv is None:  # a string kind of the schema, or not an element
+        try:
+            name, conv = plan[tag]
+        except KeyError:
+            name, conv = _learn(plan, tag, type_name)
+        if conv is None:  # a string kind of the schema, or not an element
             if name is None:
                 continue
             value = generic_value(child) if nested and len(child) else child.text  # empty or xsi:nil: None
@@ -286,6 +270,4 @@ def _decode_entity(el: Any) -> tuple[dict[str, str], dict[str, Any], Any, str]:
         for key, value in fields.items():
             if isinstance(value, _Repeated):
                 fields[key] = list(value)
-    tag = el.tag
-    element = _local_cache.get(tag)
-    return attrs, fields, links, local_name(tag) if element is None else element
+    return attrs, fields, links

@@ -14,6 +14,11 @@ Reports, for XML and for JSON bodies of the same entities:
 * entities per second;
 * peak traced memory (tracemalloc) while streaming all pages one at a time, and while keeping
   every entity, next to the size of one page and of all pages.
+
+The reference's own time depends on the state of the C allocator and caches that fel's
+previous page left: in one run the same ``fromstring`` loop over the same pages took 0.29 s in
+one row and 0.53 s in another, and the ratios swing with it (by a few points, sometimes
+more), so compare figures of one run only, and more than one run before drawing a line.
 """
 from __future__ import annotations
 
