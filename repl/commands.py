@@ -263,8 +263,9 @@ def _lookup(shell, arg: str) -> None:
         shell.error(f"\\lookup: {exc}")
         return
     if len(words) not in (2, 3):
-        shell.error("\\lookup: usage: \\lookup HOST NAME [TYPE] — HOST a HierarchyRoot UID"
-                    " (query HierarchyRoot lists them), NAME with * and ? wildcards, TYPE Vm by default")
+        shell.error("\\lookup: usage: \\lookup HOST NAME [TYPE] — HOST a HierarchyRoot UID, not its UniqueId"
+                    " (run `HierarchyRoot`, then `\\cols Name HostType UID` and run it again), NAME with * and ? wildcards,"
+                    " TYPE Vm by default")
         return
     host, name, kind = words[0], words[1], (words[2] if len(words) == 3 else "Vm")
     try:

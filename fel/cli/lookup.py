@@ -25,7 +25,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                      "3 connection, TLS, authentication or server errors. Passwords as for fel run "
                      "(--password-env VAR, the profile, the keyring or a prompt).")
     parser.add_argument("host", metavar="HOST", help="the hierarchy root to search: urn:veeam:HierarchyRoot:<GUID> "
-                                                     "or its GUID (query type HierarchyRoot lists them)")
+                                                     "or its GUID; not the root's UniqueId (`fel run -o csv --fields Name,HostType,UID "
+                                                     "HierarchyRoot` lists them)")
     parser.add_argument("name", metavar="NAME", help="the object's name (any case; * and ? are wildcards)")
     parser.add_argument("--type", "-t", dest="object_type", default="Vm", metavar="T",
                         help="object type: Vm (default), Host, Cluster, Datastore, ResourcePool, Folder, Vapp …")

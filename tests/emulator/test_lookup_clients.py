@@ -128,3 +128,33 @@ def test_repl_lookup_command(emulator, root):
     assert "dbserver01" in text and f"urn:VMware:Vm:{root.id}." in text
     assert "did you mean Vm" in text
     assert "usage: \\lookup HOST NAME [TYPE]" in text
+
+
+def test_the_way_to_a_hierarchy_root_uid_that_the_usage_gives_works(emulator, root):
+    """The default tables of HierarchyRoot show its UniqueId (a GUID the lookup service refuses),
+    not its UID; the usage of \\lookup and of fel lookup say how to list the UIDs, and that works."""
+    from fel.repl.app import Shell
+    from fel.repl.connect import open_connection
+
+    conn = ["--url", emulator.url, "--user", emulator.credentials[0], "--password-env", "FEL_LOOKUP_PW"]
+    env = {"FEL_LOOKUP_PW": emulator.credentials[1]}
+    assert "-o csv --fields Name,HostType,UID" in " ".join(_fel("lookup", "--help").stdout.split())
+    listed = _fel("run", *conn, "-o", "csv", "--fields", "Name,HostType,UID", "HierarchyRoot", "--all", env_extra=env)
+    assert listed.returncode == 0 and root.uid in listed.stdout
+    os.environ["FEL_LOOKUP_PW"] = emulator.credentials[1]
+    c = open_connection(url=emulator.url, user=emulator.credentials[0], password_env="FEL_LOOKUP_PW")
+    try:
+        shell = Shell(out=io.StringIO(), color=False, connection=c, width=lambda: 200)
+        shell.execute("\\lookup onlyonearg")
+        usage = shell.out.getvalue()
+        shell.execute(f'HierarchyRoot where Name == "{root.fields["Name"]}"')
+        shell.execute("\\cols Name HostType UID")
+        shell.execute(f'HierarchyRoot where Name == "{root.fields["Name"]}"')
+        listed = shell.out.getvalue()[len(usage):]
+        first, again = listed.split("HierarchyRoot columns: Name, HostType, UID")
+    finally:
+        c.close()
+        os.environ.pop("FEL_LOOKUP_PW", None)
+    assert "not its UniqueId" in usage and "then `\\cols Name HostType UID` and run it again" in usage
+    assert root.uid not in first and root.fields["UniqueId"] in first  # why the usage says it
+    assert root.uid in again and root.fields["UniqueId"] not in again
