@@ -31,8 +31,10 @@ def resolve_type(query: Query, schema: Schema, em_version: EmVersion | None, sou
         sugg = suggest(name.text.strip(), schema.type_names)
         hint = (f"did you mean {' or '.join('`' + s + '`' for s in sugg)}?" if sugg
                 else "`fel schema` lists the query types")
-        fix = Fix(name.span, sugg[0], f"write `{sugg[0]}`", safe=False) if sugg else None
-        out.append(make("FEL102", name.span, f"`{name.text}` is not a query type", hint=hint, fix=fix))
+        in_text = name.span.end > name.span.start  # not a `type=` argument given beside a bare filter
+        fix = Fix(name.span, sugg[0], f"write `{sugg[0]}`", safe=False) if sugg and in_text else None
+        given = "" if in_text else " (the type given for the bare filter)"
+        out.append(make("FEL102", name.span, f"`{name.text}`{given} is not a query type", hint=hint, fix=fix))
         return None
     if em_version is not None and not qtype.available_in(em_version):
         out.append(make("FEL104", name.span, f"{qtype.name} is not available in Enterprise Manager {em_version} "

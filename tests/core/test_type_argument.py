@@ -1,0 +1,31 @@
+"""A type given beside a bare filter (`fel check --type T`, ``fel.check(text, type=T)``) is not
+part of the text: a wrong one is FEL102 with a did-you-mean, but no fix that would write the
+suggestion into the filter (at 0:0 it turned ``Name==x`` into ``JobName==x``)."""
+from __future__ import annotations
+
+import pytest
+
+import fel
+from fel.cli import main
+from fel.diagnostics import apply_fixes
+
+
+@pytest.mark.parametrize("text", ["Name==x", "Platform==VMware;Name==\"a b\""])
+def test_a_wrong_type_argument_has_a_hint_but_no_fix_into_the_text(text):
+    (diag,) = [d for d in fel.check(text, type="Jobb") if d.code == "FEL102"]
+    assert diag.fix is None and "`Job`" in (diag.hint or "")
+    assert "the type given for the bare filter" in diag.message
+    assert apply_fixes(text, [diag], safe_only=False) == text
+
+
+def test_a_wrong_type_in_the_text_keeps_its_fix():
+    text = "type=Jobb&filter=Name==x"
+    (diag,) = [d for d in fel.check(text) if d.code == "FEL102"]
+    assert diag.message == "`Jobb` is not a query type"
+    assert apply_fixes(text, [diag], safe_only=False) == "type=Job&filter=Name==x"
+
+
+def test_cli_says_which_type(capsys):
+    assert main(["check", "--type", "Jobb", "Name==x"]) == 1
+    out, _ = capsys.readouterr()
+    assert "`Jobb` (the type given for the bare filter) is not a query type" in out and "= fix:" not in out
