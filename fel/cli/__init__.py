@@ -63,9 +63,32 @@ def _tolerant_output() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
+#: what people type for a password option that deliberately does not exist (argparse would take
+#: ``--password``/``--pass`` as an abbreviation of ``--password-env`` and read the password as the
+#: name of an environment variable — then echo it in "environment variable … is not set")
+_PASSWORD_FLAGS = ("--password", "--passwd", "--pass", "--pw")
+
+
+def _password_on_the_command_line(chosen: str | None, argv: Sequence[str]) -> bool:
+    if chosen not in ("run", "lookup", "repl"):
+        return False
+    for arg in argv:
+        if arg == "--":
+            break
+        if arg.split("=", 1)[0] in _PASSWORD_FLAGS:
+            print(f"fel {chosen}: error: there is no --password option: a password on the command line is "
+                  "visible to other users and lands in shell history; give --password-env VAR (an environment "
+                  "variable that holds it), a profile's password_env or the keyring, or let fel prompt",
+                  file=sys.stderr)
+            return True
+    return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser, chosen = _build(argv)
+    if _password_on_the_command_line(chosen, argv):
+        return 2
     args = parser.parse_args(argv)
     if chosen is None or args.command is None:
         parser.print_help(sys.stderr)

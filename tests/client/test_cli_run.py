@@ -381,3 +381,18 @@ def test_live_empty_result_is_said(capsys, env, em, output):
     assert "no Job matches the query (0 rows)" in err
     code, out, err = run(capsys, *live(em, "-o", output, "Job limit 1"))
     assert code == 0 and out.strip() not in ("", "[]") and "0 rows" not in err
+
+
+@pytest.mark.parametrize("argv", [
+    ["run", "--url", "http://127.0.0.1:9/api/", "--user", "u", "--password", "S3cr3t-xyz", "Job"],
+    ["run", "--url", "http://127.0.0.1:9/api/", "--user", "u", "--pass", "S3cr3t-xyz", "Job"],
+    ["lookup", "--url", "http://127.0.0.1:9/api/", "--user", "u", "--password=S3cr3t-xyz", "h", "n"],
+    ["repl", "--url", "http://127.0.0.1:9/api/", "--user", "u", "--pw", "S3cr3t-xyz"],
+])
+def test_a_password_on_the_command_line_is_refused_without_echoing_it(capsys, env, argv):
+    """argparse took `--password X` as an abbreviation of --password-env and then printed
+    "environment variable X … is not set": the password, echoed in an error."""
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert "there is no --password option" in err and "--password-env VAR" in err
+    assert "S3cr3t-xyz" not in err
