@@ -67,12 +67,12 @@ def test_retries_are_bounded_and_the_last_status_is_reported(serve):
     assert len(delays) == 3 and max(delays) <= 8
 
 
-def test_backoff_grows_and_is_capped():
+def test_backoff_grows_and_is_capped(refused_port):
     delays: list[float] = []
     policy = TransportPolicy(retries=6, backoff=1.0, backoff_max=4.0)
     t = Transport(policy, sleep=delays.append)
     with pytest.raises(ConnectFailed):
-        t.request("GET", "http://127.0.0.1:1/api/")  # refused: only refused_retries retries
+        t.request("GET", f"http://127.0.0.1:{refused_port}/api/")  # refused: only refused_retries retries
     assert len(delays) == policy.refused_retries
     assert 0.5 <= delays[0] <= 1.0 and 1.0 <= delays[1] <= 2.0
 

@@ -115,8 +115,8 @@ def test_cli_demo_batch_reports_a_bad_line_with_exit_1():
     assert "error[FEL101]" in proc.stdout and "(1 row, page 1 of" in proc.stdout
 
 
-def test_cli_batch_exits_1_when_the_server_cannot_be_reached():
-    proc = _run_cli(["--url", "https://127.0.0.1:1/api/", "--user", "u", "--password-env", "PW"],
+def test_cli_batch_exits_1_when_the_server_cannot_be_reached(refused_port):
+    proc = _run_cli(["--url", f"https://127.0.0.1:{refused_port}/api/", "--user", "u", "--password-env", "PW"],
                     "type=Job\n", {"PW": "secret-pw"})
     assert proc.returncode == 1
     assert "connection refused" in proc.stdout + proc.stderr
