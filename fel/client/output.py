@@ -98,9 +98,11 @@ def display_width(text: str) -> int:
 
 
 def clip(text: str, width: int) -> str:
-    """``text`` on one line, cut to at most ``width`` columns with ``…`` when longer."""
+    """``text`` on one line, cut to at most ``width`` columns with ``…`` when longer — except a
+    UID or object reference (``urn:…`` without blanks), kept whole: a cut one cannot be copied
+    into the next query or lookup."""
     text = text.replace("\n", " ").replace("\r", " ")
-    if display_width(text) <= width:
+    if display_width(text) <= width or (text.startswith("urn:") and " " not in text and len(text) <= 256):
         return text
     out, used = [], 0
     for ch in text:

@@ -114,6 +114,25 @@ def test_the_repl_and_fel_run_measure_cells_with_one_function():
     assert output.clip("バックアップ", 7) == "バック…"
 
 
+def test_uids_are_never_clipped_in_fel_run_or_repl_tables():
+    """A UID cut with … cannot be copied into the next query or \\lookup (HierarchyRoot's UID is
+    what the lookup service takes)."""
+    import io
+
+    from fel.client import output
+    from fel.client.entity import Entity
+
+    uid = "urn:veeam:HierarchyRoot:0b2c8f4e-6a55-4f0e-9d1a-3c2b1a0f9e88"
+    assert output.clip(uid, 48) == uid and len(uid) > 48
+    assert output.clip("a long name " * 10, 48).endswith("…")
+    assert output.clip("urn:with spaces " * 5, 48).endswith("…")
+    buf = io.StringIO()
+    w = output.make_writer(buf, "table", "UID,Name")
+    w.write([Entity({"UID": uid, "Name": "vc01", "Type": "HierarchyRoot"}, {})])
+    w.close()
+    assert uid in buf.getvalue()
+
+
 def test_the_format_rule_is_shared_and_light():
     """The REPL's toolbar applies the client's format rule on every keystroke: the rule lives
     in a module that loads neither requests nor lxml."""
