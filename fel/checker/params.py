@@ -24,13 +24,14 @@ def resolve_type(query: Query, schema: Schema, em_version: EmVersion | None, sou
     if name is None or not name.text.strip():
         span = name.span if name is not None else Span(query.span.start, query.span.start)
         out.append(make("FEL103", span, "the query has no `type`" if name is None else "`type` is empty",
-                        hint="add type=<QueryType>, e.g. type=BackupJobSession; `fel schema` lists the types"))
+                        hint="add type=<QueryType>, e.g. type=BackupJobSession; `fel schema` (`\\types` in the REPL) "
+                             "lists the types"))
         return None
     qtype = schema.type(name.text.strip())
     if qtype is None:
         sugg = suggest(name.text.strip(), schema.type_names)
         hint = (f"did you mean {' or '.join('`' + s + '`' for s in sugg)}?" if sugg
-                else "`fel schema` lists the query types")
+                else "`fel schema` (`\\types` in the REPL) lists the query types")
         in_text = name.span.end > name.span.start  # not a `type=` argument given beside a bare filter
         fix = Fix(name.span, sugg[0], f"write `{sugg[0]}`", safe=False) if sugg and in_text else None
         given = "" if in_text else " (the type given for the bare filter)"

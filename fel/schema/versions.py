@@ -70,7 +70,8 @@ def parse_version(text: str) -> EmVersion:
         raise ValueError(f"not an Enterprise Manager version: {text!r} (examples: 9.5u4, 11, 12.3, 13.1)")
     major = int(m.group("major"))
     if major < 9 or major > 99:
-        raise ValueError(f"not an Enterprise Manager version: {text!r} (fel knows 9.0 to 13.x)")
+        raise ValueError(f"not an Enterprise Manager version: {text!r} (Enterprise Manager 9.0 or newer;"
+                         " fel's schema knows 9.0 to 13.1, later versions are checked as 13.1)")
     return EmVersion(major, int(m.group("minor") or 0), int(m.group("update") or 0))
 
 

@@ -29,3 +29,20 @@ def test_cli_says_which_type(capsys):
     assert main(["check", "--type", "Jobb", "Name==x"]) == 1
     out, _ = capsys.readouterr()
     assert "`Jobb` (the type given for the bare filter) is not a query type" in out and "= fix:" not in out
+
+
+def test_unknown_type_hint_names_the_command_in_both_places():
+    import fel
+
+    (d,) = [d for d in fel.check("Xyzzy") if d.code == "FEL102"]
+    assert "`fel schema`" in d.hint and "`\\types` in the REPL" in d.hint
+
+
+def test_version_message_says_what_is_accepted():
+    import pytest
+
+    from fel.schema.versions import parse_version
+
+    with pytest.raises(ValueError, match="9.0 or newer"):
+        parse_version("8.0")
+    assert str(parse_version("14")) and parse_version("14") > parse_version("13.1")
