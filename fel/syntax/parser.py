@@ -221,6 +221,18 @@ def _translate(err: UnexpectedInput, text: str, start: str) -> Diagnostic:
                     hint=f'write "{text[vs:ve]}" — `{sep}` ends an unquoted value',
                     fix=Fix(Span(vs, ve), '"' + text[vs:ve].replace('"', '""') + '"', "quote the value", safe=False),
                     expected=words)
+    if ch and not ch.isascii() and (ch.isalpha() or ch == "_") and before[-1:] in _IDENT_CHARS:
+        # `Jöb`, `Nämé`: a name with a non-ASCII letter splits where the ASCII name ends.
+        ws, we = pos, pos
+        while ws > 0 and text[ws - 1] in _IDENT_CHARS:
+            ws -= 1
+        while we < len(text) and (text[we].isalnum() or text[we] == "_"):
+            we += 1
+        word = text[ws:we]
+        return make("FEL001", Span(ws, we),
+                    f"`{word}` is not a name: query types and fields are spelt with ASCII letters, digits and `_`",
+                    hint="check the spelling (`fel schema` lists the types and their fields); a value with such "
+                         "letters is written in quotes", expected=words)
     found = _describe(tok, text, pos)
     if isinstance(err, UnexpectedCharacters):
         found = repr(ch) if ch else "the end of the input"

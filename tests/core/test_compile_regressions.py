@@ -62,7 +62,7 @@ REJECTED = [
     # re.IGNORECASE alone matches U+017F (long s) to `s`: `now-5ſ` was a time value whose unit
     # then had no meaning (KeyError from check); `httpſ://` read as a URL.
     ("BackupJobSession where CreationTime > now-5\u017f", ("FEL201", 38, 44)),
-    ("http\u017f://em:9398/api/query?type=Job&pageSize=1", ("FEL001", 4, 30)),
+    ("http\u017f://em:9398/api/query?type=Job&pageSize=1", ("FEL001", 0, 5)),
     # A newline in the path made the compiler drop the whole base: …localhost:9398… instead of em.
     ("https://em:9398/a\npi/query?type=Job&pageSize=10", ("FEL413", 17, 18)),
     ("https://em:9398/api/query\t?type=Job&pageSize=10", ("FEL413", 25, 26)),

@@ -46,3 +46,17 @@ def test_version_message_says_what_is_accepted():
     with pytest.raises(ValueError, match="9.0 or newer"):
         parse_version("8.0")
     assert str(parse_version("14")) and parse_version("14") > parse_version("13.1")
+
+
+def test_a_name_with_non_ascii_letters_is_named_whole():
+    """`Jöb` used to be reported at `ö` ("expected `where` …, found `öb`"): the whole word is the
+    problem, in statements and raw filters alike; a quoted or bare value may hold such letters."""
+    import fel
+
+    for text, word in (("Jöb", "Jöb"), ("Job where Nämé == x", "Nämé"), ("type=Job&filter=Nämé==x&pageSize=5", "Nämé"),
+                       ("Job where Name == x and Stätus == y", "Stätus")):
+        errors = [d for d in fel.check(text) if d.is_error]
+        assert len(errors) == 1 and errors[0].code == "FEL001", (text, errors)
+        d = errors[0]
+        assert text[d.span.start:d.span.end] == word and "ASCII" in d.message
+    assert not [d for d in fel.check('Job where Name == Zürich and Description == "Ünïcode"') if d.is_error]
