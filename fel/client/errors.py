@@ -109,8 +109,16 @@ def redact(text: str) -> str:
         return text
     for form in _forms:  # a tuple swapped whole under the lock: safe to read without it
         if form in text:
-            text = text.replace(form, REDACTED)
+            if len(form) < _WHOLE_WORD_BELOW:
+                # a short secret inside a longer word is not that secret (`demo` in user `demox`)
+                text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(form)}(?![A-Za-z0-9])", REDACTED, text)
+            else:
+                text = text.replace(form, REDACTED)
     return text
+
+
+#: Forms shorter than this are blanked only where they stand as a whole word.
+_WHOLE_WORD_BELOW = 8
 
 
 @dataclass(frozen=True)

@@ -98,3 +98,23 @@ def test_fel_run_stderr_never_shows_an_echoed_secret(capsys, monkeypatch, tmp_pa
     out, err = capsys.readouterr()
     assert code == 3 and "HTTP 401" in err
     assert _leaks(out + err) == []
+
+
+def test_a_short_secret_is_blanked_only_as_a_whole_word():
+    """With the demo password `demo`, a user called `demox` stays readable in a logon error; the
+    password itself is blanked wherever it stands alone (quoted, as a parameter, between words)."""
+    from fel.client.errors import forget_secret, redact, register_secret
+
+    register_secret("demo")
+    try:
+        assert redact("logon refused for user 'demox'") == "logon refused for user 'demox'"
+        assert redact("user 'demo' pw=demo&x \"demo\" demo") == \
+            "user '<redacted>' pw=<redacted>&x \"<redacted>\" <redacted>"
+    finally:
+        forget_secret("demo")
+    long_secret = "s3cr3t-passw0rd"
+    register_secret(long_secret)
+    try:
+        assert redact(f"x{long_secret}y") == "x<redacted>y"  # long forms: blanked anywhere
+    finally:
+        forget_secret(long_secret)
