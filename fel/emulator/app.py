@@ -26,7 +26,7 @@ from typing import Mapping
 
 from .bodies import (
     SUPPORTED_VERSIONS, Ctx, Response, api_root, listing, logon_links, logon_sessions, query_result, query_service,
-    wants_entities,
+    sub_resource, wants_entities,
 )
 from .dataset import Dataset
 from .faults import DROP, SERVICE_UNAVAILABLE, Faults
@@ -214,6 +214,8 @@ class EmulatorApp:
             return ctx.ok(ref_node(what, ctx.api, "EntityRef"))
         if kind == "list":
             parent, dl = what
+            if dl.body:
+                return ctx.ok(sub_resource(ctx.api, parent, dl))
             if dl.child is None and dl.empty_root:
                 return ctx.ok(Node(dl.empty_root, [], None, [], collection=ctx.as_json))
             return ctx.ok(listing(ctx, dl.child, self.dataset.members(parent, dl), as_entities=want_entity))

@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from ..schema import load_schema
+from .links import DownLink
 from .model import Entity
 from .query import QueryPage
 from .render import Node, Style, cached_entity, cached_ref, envelope_attrs, to_json, to_xml
 from .templates import template
 
 __all__ = ["Response", "Ctx", "api_root", "query_service", "container", "query_result", "listing",
-           "logon_sessions", "SUPPORTED_VERSIONS", "COLLECTION_TYPES"]
+           "logon_sessions", "sub_resource", "SUPPORTED_VERSIONS", "COLLECTION_TYPES"]
 
 SUPPORTED_VERSIONS = ("v1_5", "v1_6", "v1_7")
 
@@ -171,6 +172,24 @@ def listing(ctx: Ctx, type_name: str | None, entities: list[Entity], *, as_entit
     if as_entities or qtype.reference_type is None:
         return container(ctx, type_name, entities)
     return reference_list(ctx, entities)
+
+
+#: Elements of a tenant's ``freelicenseCounters`` in Veeam's order. The dataset models no tenant-side
+#: jobs, so no tenant machine has consumed a license: every counter is 0.
+FREE_LICENSE_COUNTERS = ("RentalVMBackupCount", "RentalWorkstationBackupCount", "RentalServerBackupCount",
+                         "NewVMBackupCount", "NewWorkstationBackupCount", "NewServerBackupCount", "NewVMReplicaCount")
+
+
+def sub_resource(api: str, parent: Entity, dl: DownLink) -> Node:
+    """The one resource a ``body`` link of ``parent`` leads to (see :mod:`.links`), with an ``Up``
+    link back to ``parent``: a tenant's license counters (root without ``Type``, as in Veeam's
+    example), a self-service config's default job settings (root ``Type`` = the link's Type)."""
+    href = f"{api}{parent.path}/{dl.segment}"
+    qtype = load_schema().type(parent.type)
+    up = [("Up", qtype.reference_type if qtype is not None else None, api + parent.path, parent.name)]
+    if dl.body == "CloudTenantFreeLicenseCounters":
+        return Node(dl.body, [("Href", href)], None, [Node(c, [], 0) for c in FREE_LICENSE_COUNTERS], up)
+    return Node(dl.body or dl.list_type, [("Type", dl.list_type), ("Href", href)], None, [], up)
 
 
 def query_result(ctx: Ctx, page: QueryPage) -> Node | dict:

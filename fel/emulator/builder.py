@@ -14,11 +14,15 @@ from typing import Any, Callable, Iterable
 from ..schema import load_schema
 from .model import Entity, Link
 
-__all__ = ["Builder", "FAMILIES", "BUILDERS", "family", "present"]
+__all__ = ["Builder", "FAMILIES", "BUILDERS", "FOLLOWS", "family", "present"]
 
 #: query type -> family that builds it (see the gen_* modules).
 FAMILIES: dict[str, str] = {}
 BUILDERS: dict[str, Callable[["Builder"], None]] = {}
+#: family -> a type of each family that adds links to its entities and so is built right after
+#: it (job sessions link to the restore points they produced, which family "points" makes):
+#: an entity's links never depend on what was asked for first.
+FOLLOWS: dict[str, tuple[str, ...]] = {}
 
 
 def present(*names: str) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..schema import load_schema
-from .builder import BUILDERS, FAMILIES, Builder
+from .builder import BUILDERS, FAMILIES, FOLLOWS, Builder
 from .links import DownLink, down_link
 from .model import Entity
 
@@ -42,6 +42,8 @@ class Dataset:
         self._by_type: dict[str, list[Entity]] = {}
         self._by_path: dict[str, dict[str, Entity]] = {}
         self._built: set[str] = set()
+        #: Families built together with their followers (``FOLLOWS``): safe to read unlocked.
+        self._ready: set[str] = set()
         self._lock = threading.RLock()
         #: Side information shared between families (job plans, VM lists …).
         self.plans: dict[str, Any] = {}
@@ -62,14 +64,23 @@ class Dataset:
 
     def ensure(self, type_name: str) -> None:
         fam = FAMILIES.get(type_name)
-        if fam is None or fam in self._built:
+        if fam is None or fam in self._ready:
             return
         with self._lock:
-            if fam in self._built:
+            if fam in self._built:  # built, or being built or completed by this thread
                 return
             _load_generators()
-            BUILDERS[fam](Builder(self, fam))
+            # marked first: a family it needs may list it as a follower ("points" asks for the
+            # sessions, whose follower is "points") and must not build it a second time
             self._built.add(fam)
+            try:
+                BUILDERS[fam](Builder(self, fam))
+            except BaseException:
+                self._built.discard(fam)
+                raise
+            for follower in FOLLOWS.get(fam, ()):
+                self.ensure(follower)
+            self._ready.add(fam)
 
     def entities(self, type_name: str) -> list[Entity]:
         """Every entity of a query type (canonical name), in generation order. Read-only."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .builder import Builder, family
+from .builder import FOLLOWS, Builder, family
 from .gen_jobs import JobPlan
 from .model import Entity
 
@@ -40,9 +40,14 @@ def _repository(b: Builder, server: Entity, preferred: str = "Backup Repository 
     return repos[0]
 
 
+FOLLOWS["sessions"] = ("RestorePoint",)
+
+
 @family("points", ("Backup", "RestorePoint", "BackupFile", "VmRestorePoint", "vAppRestorePoint",
                    "AgentRestorePoint"))
 def build_points(b: Builder) -> None:
+    """Backups, their points and files; made right after the sessions (``FOLLOWS``), since each
+    kept point adds a ``Related`` link to the session that produced it."""
     b.ds.entities("BackupJobSession")
     vapp_count = 0
     for plan in b.ds.plans["jobs"]:
@@ -62,6 +67,8 @@ def build_points(b: Builder) -> None:
             full = n % 7 == 0
             rp = b.make("RestorePoint", {"Name": restore_point_name(when), "CreationTime": when},
                         links=[b.up(backup), b.up(plan.server)])
+            # the session that produced the point links to it (Veeam's BackupJobSession example)
+            session.links = session.links + (b.up(rp, rel="Related"),)
             ext = "vbk" if full else "vib"
             data = sum(b.rng.randrange(20, 400) << 30 for _ in plan.vms)
             size = int(data * (b.rng.uniform(0.35, 0.6) if full else b.rng.uniform(0.02, 0.12)))

@@ -17,7 +17,12 @@ link ``Type`` as Veeam writes them, e.g. ``/jobs/{id}/backupSessions`` typed
 Lists of ``...ReferenceList`` type are served as ``EntityReferences`` (entities with
 ``?format=Entity``); lists of types without references (credentials, objects in jobs …) as
 the entities' container. ``entity=True`` writes the link with ``?format=Entity`` as Veeam's
-example does. This module holds data only; the dataset resolves the paths, the renderer writes
+example does. ``named`` writes the parent's name on the link (Veeam's job-settings links carry it).
+
+A few links lead to one resource rather than a list (``body``: its root element, e.g. a
+tenant's ``freelicenseCounters`` answers ``<CloudTenantFreeLicenseCounters>``, an organization
+config's ``backupJobSettings`` answers ``<VCloudOrganizationConfigBackupJobSettings>``); their
+bodies are written by :func:`fel.emulator.bodies.sub_resource`. This module holds data only; the dataset resolves the paths, the renderer writes
 the links.
 """
 from __future__ import annotations
@@ -40,6 +45,12 @@ class DownLink:
     aliases: tuple[str, ...] = ()
     #: For an always-empty entity list (``child=None``): its root element (``VmRestorePointMounts``).
     empty_root: str | None = None
+    #: Write the parent's Name on the link.
+    named: bool = False
+    #: A fixed Name for the link (``FreeLicenseCounters``), as Veeam's example writes it.
+    link_name: str | None = None
+    #: For a link to one resource (not a list): that resource's root element.
+    body: str | None = None
 
 
 _D = DownLink
@@ -60,7 +71,9 @@ DOWN_LINKS: dict[str, tuple[DownLink, ...]] = {
     "AgentProtectionGroup": (_D("discoveredComputers", "DiscoveredComputerList", "DiscoveredComputer",
                                 entity=True),),
     "Backup": (_D("restorePoints", "RestorePointReferenceList", "RestorePoint"),
-               _D("backupFiles", "BackupFileReferenceList", "BackupFile")),
+               _D("backupFiles", "BackupFileReferenceList", "BackupFile"),
+               # the backups whose parent is this one: the dataset has no child backups, so empty
+               _D("childbackups", "BackupList", "Backup", rel="Up", entity=True)),
     "BackupFile": (_D("vmRestorePoints", "VmRestorePointReferenceList", "VmRestorePoint"),
                    _D("restorePoints", "RestorePointReferenceList", "RestorePoint", rel="Related",
                       bridge=("VmRestorePoint", "AgentRestorePoint"))),
@@ -79,11 +92,21 @@ DOWN_LINKS: dict[str, tuple[DownLink, ...]] = {
     "CloudGatewayPool": (_D("gateways", "CloudGatewayReferenceList", "CloudGateway", sibling=True),),
     "CloudHardwarePlan": (_D("tenants", "CloudTenantReferenceList", "CloudTenant", sibling=True),),
     "CloudReplica": (_D("vmReplicaPoints", "CloudVmReplicaPointReferenceList", "CloudVmReplicaPoint"),),
-    "CloudTenant": (_D("subtenants", "CloudSubtenantList", "CloudSubtenant"),),
+    # the tenant's storage quotas and hardware plans are not modelled: always empty lists
+    "CloudTenant": (_D("resources", "CloudTenantResourceList", None, empty_root="CloudTenantResources"),
+                    _D("computeResources", "CloudTenantComputeResourceList", None,
+                       empty_root="CloudTenantComputeResources"),
+                    _D("subtenants", "CloudSubtenantList", "CloudSubtenant"),
+                    _D("freelicenseCounters", "FreeLicenseCounters", None, rel="Related",
+                       link_name="FreeLicenseCounters", body="CloudTenantFreeLicenseCounters")),
     "Replica": (_D("vmReplicaPoints", "VmReplicaPointReferenceList", "VmReplicaPoint"),),
     "VmRestorePoint": (_D("mounts", "VmRestorePointMountList", None, empty_root="VmRestorePointMounts"),),
     "AgentRestorePoint": (_D("mounts", "AgentRestorePointMountList", None, empty_root="AgentRestorePointMounts"),),
     "VmReplicaPoint": (_D("mounts", "VmReplicaPointMountList", None, empty_root="VmReplicaPointMounts"),),
+    "VCloudOrganizationConfig": (_D("backupJobSettings", "VCloudOrganizationConfigBackupJobSettings", None,
+                                    named=True, body="VCloudOrganizationConfigBackupJobSettings"),),
+    "VsphereSelfServiceConfig": (_D("backupJobSettings", "VSphereSelfServiceConfigJobSettings", None,
+                                    named=True, body="VSphereSelfServiceConfigJobSettings"),),
     "Repository": (_D("backups", "BackupReferenceList", "Backup"),
                    _D("replicas", "ReplicaReferenceList", "Replica")),
 }

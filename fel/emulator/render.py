@@ -122,7 +122,8 @@ def _links(ent: Entity, base: str, *, reference: bool) -> list[tuple[str, str | 
         else:
             out.append(("Alternate", qtype.reference_type, base + ent.path, ent.name))
     for dl in DOWN_LINKS.get(ent.type, ()):
-        out.append((dl.rel, dl.list_type, f"{base}{ent.path}/{dl.segment}" + ("?format=Entity" if dl.entity else ""), None))
+        out.append((dl.rel, dl.list_type, f"{base}{ent.path}/{dl.segment}" + ("?format=Entity" if dl.entity else ""),
+                    ent.name if dl.named else dl.link_name))
     out.extend((lk.rel, lk.type, base + lk.href_path, lk.target.name) for lk in ent.links if lk.rel != "Up")
     return out
 

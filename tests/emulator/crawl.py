@@ -65,6 +65,7 @@ def _accepted(list_type: str) -> set[str]:
 _SIMPLE_ROOTS = {"EnterpriseManager": "EnterpriseManager", "LogonSessionList": "LogonSessions",
                  "LogonSession": "LogonSession", "QueryService": "QueryService", "QueryResult": "QueryResult",
                  "LookupService": "LookupService", "Report": "SummaryReport",
+                 "FreeLicenseCounters": "CloudTenantFreeLicenseCounters",
                  "EnterpriseSecuritySettings": "EnterpriseSecuritySettings",
                  "EnterpriseAccountInRoleList": "EnterpriseAccountInRoleList",
                  "EnterpriseAccountHierarchyScopeList": "EnterpriseAccountHierarchyScopes"}
