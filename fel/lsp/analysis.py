@@ -16,7 +16,7 @@ from ..diagnostics import Diagnostic, Severity
 from .positions import LineIndex
 
 __all__ = ["Analysis", "analyse", "settings_for", "to_lsp", "code_actions", "fix_all_edit", "path_of",
-           "FIX_ALL_KIND", "SOURCE"]
+           "FIX_ALL_KIND", "SOURCE", "lsp_range"]
 
 SOURCE = "fel"
 #: The code-action kind of "fix all fel findings in this file" (a ``source.fixAll`` sub-kind, which
@@ -89,7 +89,7 @@ class Analysis:
 def to_lsp(d: Diagnostic, index: LineIndex) -> lsp.Diagnostic:
     """One finding as an LSP diagnostic: the code, severity and message ``fel lint`` prints."""
     return lsp.Diagnostic(
-        range=_range(index, d.span.start, d.span.end),
+        range=lsp_range(index, d.span.start, d.span.end),
         severity=_SEVERITY[d.severity],
         code=d.code,
         source=SOURCE,
@@ -98,7 +98,8 @@ def to_lsp(d: Diagnostic, index: LineIndex) -> lsp.Diagnostic:
     )
 
 
-def _range(index: LineIndex, start: int, end: int) -> lsp.Range:
+def lsp_range(index: LineIndex, start: int, end: int) -> lsp.Range:
+    """The LSP range (UTF-16 positions) of the file offsets ``start``–``end``."""
     sl, sc = index.position(start)
     el, ec = index.position(end)
     return lsp.Range(start=lsp.Position(line=sl, character=sc), end=lsp.Position(line=el, character=ec))
@@ -134,7 +135,7 @@ def code_actions(uri: str, analysis: Analysis, wanted: lsp.Range,
         for d, ld in zip(analysis.findings, analysis.diagnostics):
             if d.fix is None or not d.fix.safe or not _overlaps(ld.range, wanted):
                 continue
-            edit = lsp.TextEdit(range=_range(analysis.index, d.fix.span.start, d.fix.span.end),
+            edit = lsp.TextEdit(range=lsp_range(analysis.index, d.fix.span.start, d.fix.span.end),
                                 new_text=d.fix.replacement)
             title = f"{d.code}: {d.fix.description}" if d.fix.description else f"{d.code}: apply the fix"
             out.append(lsp.CodeAction(title=title, kind=lsp.CodeActionKind.QuickFix, diagnostics=[ld],
@@ -165,4 +166,4 @@ def fix_all_edit(analysis: Analysis, path: str | None, settings=None) -> lsp.Tex
     while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
         end_old -= 1
         end_new -= 1
-    return lsp.TextEdit(range=_range(analysis.index, start, end_old), new_text=new[start:end_new])
+    return lsp.TextEdit(range=lsp_range(analysis.index, start, end_old), new_text=new[start:end_new])

@@ -166,49 +166,6 @@ def _completer():
     return _COMPLETER
 
 
-def _decoded(value: str) -> tuple[str, list[int]] | None:
-    """``value`` percent-decoded, with the raw index where each decoded character starts (plus
-    the end); None when it is not validly encoded."""
-    out: list[str] = []
-    starts: list[int] = []
-    raw = bytearray()
-    raw_starts: list[int] = []
-    i = 0
-
-    def flush() -> bool:
-        if not raw:
-            return True
-        try:
-            chars = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return False
-        pos = 0
-        for ch in chars:
-            starts.append(raw_starts[pos])
-            pos += len(ch.encode("utf-8"))
-            out.append(ch)
-        raw.clear()
-        raw_starts.clear()
-        return True
-
-    while i < len(value):
-        ch = value[i]
-        if ch == "%" and re.fullmatch(r"[0-9A-Fa-f]{2}", value[i + 1:i + 3]):
-            raw.append(int(value[i + 1:i + 3], 16))
-            raw_starts.append(i)
-            i += 3
-            continue
-        if not flush():
-            return None
-        starts.append(i)
-        out.append(" " if ch == "+" else ch)
-        i += 1
-    if not flush():
-        return None
-    starts.append(len(value))
-    return "".join(out), starts
-
-
 def complete(text: str, offset: int, language: str, limit: int = 200) -> list[Item]:
     """Completions at ``offset`` of a document, as file edits (empty outside EM queries)."""
     part, shift = window(text, offset)
@@ -221,12 +178,11 @@ def complete(text: str, offset: int, language: str, limit: int = 200) -> list[It
         # A percent-encoded filter value: complete its decoded text, write the suggestion encoded.
         m = re.search(r"(?i)(?:^|[?&])filter=([^&]*)$", before)
         if m and "%" in m.group(1):
-            dec = _decoded(m.group(1))
-            if dec is None:
-                return []
-            decoded, raw_starts = dec
-            encoded_from = (m.start(1), raw_starts)
-            before = before[:m.start(1)] + decoded
+            from ..syntax.urlinput import decode
+
+            dec = decode(m.group(1))
+            encoded_from = (m.start(1), dec, len(m.group(1)))
+            before = before[:m.start(1)] + dec.text
     suggestions = _completer().suggest(before)
     out: list[Item] = []
     cand = at.cand
@@ -234,12 +190,11 @@ def complete(text: str, offset: int, language: str, limit: int = 200) -> list[It
         n = -s.start
         insert = s.text
         if encoded_from is not None:
-            value_at, raw_starts = encoded_from
-            dec_len = len(raw_starts) - 1
-            first = dec_len - n
+            value_at, dec, raw_len = encoded_from
+            first = len(dec.text) - n  # the first decoded character replaced
             if first < 0:
                 continue
-            a = at.start + value_at + raw_starts[first]
+            a = at.start + value_at + (dec.starts[first] if first < len(dec.text) else raw_len)
             insert = quote(insert, safe="")
         else:
             a = at.index - n

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
-from .analysis import FIX_ALL_KIND, Analysis, analyse, code_actions, path_of, settings_for
+from .analysis import FIX_ALL_KIND, Analysis, analyse, code_actions, lsp_range, path_of, settings_for
 from .assist import complete, hover
 from .positions import LineIndex
 
@@ -134,12 +134,6 @@ class FelLanguageServer(LanguageServer):
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
 
-def _range(index: LineIndex, start: int, end: int) -> lsp.Range:
-    sl, sc = index.position(start)
-    el, ec = index.position(end)
-    return lsp.Range(start=lsp.Position(line=sl, character=sc), end=lsp.Position(line=el, character=ec))
-
-
 def build_server(debounce: float = 0.3) -> FelLanguageServer:
     """A server with every feature registered (not yet started)."""
     server = FelLanguageServer(debounce)
@@ -185,7 +179,7 @@ def build_server(debounce: float = 0.3) -> FelLanguageServer:
             items.append(lsp.CompletionItem(
                 label=it.label, detail=it.detail, kind=_KIND.get(it.kind, lsp.CompletionItemKind.Text),
                 sort_text=f"{it.sort:04d}", filter_text=it.label,
-                text_edit=lsp.TextEdit(range=_range(index, it.edit.span.start, it.edit.span.end),
+                text_edit=lsp.TextEdit(range=lsp_range(index, it.edit.span.start, it.edit.span.end),
                                        new_text=it.edit.text)))
         return lsp.CompletionList(is_incomplete=False, items=items)
 
@@ -200,7 +194,7 @@ def build_server(debounce: float = 0.3) -> FelLanguageServer:
             return None
         markdown, span = found
         return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=markdown),
-                         range=_range(index, span.start, span.end))
+                         range=lsp_range(index, span.start, span.end))
 
     return server
 
