@@ -14,7 +14,8 @@ from datetime import datetime
 from ..checker.values import (canonical_datetime, is_decimal, is_integer, parse_datetime, parse_time_expr,
                               parse_uid)
 from ..schema import Kind, QueryType
-from ..syntax.fastpath import _CLAUSES, _KEYWORDS, _SEPARATORS, _TOKEN
+from ..syntax.fastpath import _BARE as _BARE_TERM, _CLAUSES, _KEYWORD_WORDS, _KEYWORDS, _NAME, _OP, _SEPARATORS
+from ..syntax.fastpath import _STRING as _STRING_TERM, _WS
 
 __all__ = ["Decline", "scan_filter", "type_table"]
 
@@ -25,6 +26,13 @@ _KIND = {Kind.STRING: _STRING, Kind.ENUM: _ENUM, Kind.BOOLEAN: _BOOL, Kind.INTEG
 _ORDERED_OPS = frozenset(("<", "<=", ">", ">="))
 #: The canonical DateTime form itself: checked with datetime() instead of parse_datetime.
 _UTC = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z").fullmatch
+#: The fast parser's filter token (``fastpath._TOKEN``: a whole comparison, one of ``; , ( )``
+#: or a keyword, with the whitespace around it) as group 1, else the rest of the text as the
+#: last group. ``findall`` therefore reads exactly the tokens repeated ``_TOKEN.match`` calls
+#: read, all in one call, and anything the fast parser would stop at shows as that last group.
+_TOKENS = re.compile(
+    f"({_WS}(?:({_NAME}){_WS}({_OP}){_WS}(?:({_STRING_TERM})|({_BARE_TERM}))|([;,()])"
+    f"|((?i:{'|'.join(_KEYWORD_WORDS)}))\\b){_WS})|([\\s\\S]+)").findall
 #: Deeper nesting is left to the full path (its limit, MAX_DEPTH, is higher).
 _MAX_GROUPS = 32
 
@@ -132,51 +140,47 @@ def scan_filter(text: str, pos: int, table: dict, statement: bool) -> tuple[str,
     parser accepts, validated and printed as they are read."""
     kinds: list[str] = []
     items: list = []
-    match = _TOKEN.match
-    end = len(text)
     em_mode = not statement
-    while pos < end:
-        m = match(text, pos)
-        if m is None:
-            raise Decline
-        (_, after), (ns, ne), (os_, oe), (qs, qe), (bs, be), (ps, _), (ks, ke) = m.regs
-        if ns < 0:
-            if ps >= 0:
-                kinds.append(text[ps])
+    tokens = iter(_TOKENS(text, pos))
+    end = len(text)
+    for token in tokens:
+        _, raw, op, quoted, bare, punct, word, rest = token
+        if raw:
+            spec = table.get(raw)  # (no keyword is in the table)
+            if spec is None:
+                raise Decline  # unknown, misspelt, undocumented or not filterable here
+            if quoted:
+                value = quoted[1:-1]
+                if '"' in value:
+                    value = value.replace('""', '"')
+                if spec[0] == _STRING and value.isprintable():  # the commonest case, inlined
+                    value = value if _BARE(value) else '"' + value.replace('"', '""') + '"'
+                else:
+                    value = _value(spec, op, True, value, em_mode)
             else:
-                word = text[ks:ke].lower()
-                if not statement or word not in _SEPARATORS:
-                    if statement and word in _CLAUSES:
-                        end = ks
-                        break
-                    raise Decline
-                kinds.append(_SEPARATORS[word])
+                canon = spec[3].get(bare) if spec[0] == _ENUM and em_mode else None
+                if canon is not None:  # an enum value in a raw filter, inlined (no FEL212 there)
+                    value = canon if _BARE(canon) else '"' + canon.replace('"', '""') + '"'
+                else:
+                    value = _value(spec, op, False, bare, em_mode)
+            kinds.append("c")
+            items.append(raw + op + value)
+        elif punct:
+            kinds.append(punct)
             items.append(None)
-            pos = after
-            continue
-        raw = text[ns:ne]
-        spec = table.get(raw)  # (no keyword is in the table)
-        if spec is None:
-            raise Decline  # unknown, misspelt, undocumented or not filterable here
-        op = text[os_:oe]
-        if qs >= 0:
-            value = text[qs + 1:qe - 1]
-            if '"' in value:
-                value = value.replace('""', '"')
-            if spec[0] == _STRING and value.isprintable():  # the commonest case, inlined
-                value = value if _BARE(value) else '"' + value.replace('"', '""') + '"'
+        elif word and statement:
+            word = word.lower()
+            if word in _SEPARATORS:
+                kinds.append(_SEPARATORS[word])
+                items.append(None)
+            elif word in _CLAUSES:  # the next clause: the filter ends where its keyword starts
+                after = sum(len(t[0]) + len(t[-1]) for t in tokens)
+                end = len(text) - after - len(token[0].lstrip(" \t\f\r\n"))
+                break
             else:
-                value = _value(spec, op, True, value, em_mode)
+                raise Decline
         else:
-            value = text[bs:be]
-            canon = spec[3].get(value) if spec[0] == _ENUM and em_mode else None
-            if canon is not None:  # an enum value in a raw filter, inlined (no FEL212 there)
-                value = canon if _BARE(canon) else '"' + canon.replace('"', '""') + '"'
-            else:
-                value = _value(spec, op, False, value, em_mode)
-        kinds.append("c")
-        items.append(raw + op + value)
-        pos = after
+            raise Decline  # `rest`: text the fast parser does not read as a token
     ks = "".join(kinds)
     if "(" not in ks and ")" not in ks:
         n = len(ks)
