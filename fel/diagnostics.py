@@ -110,9 +110,11 @@ class Locator:
     def __init__(self, text: str) -> None:
         self.text = text
         starts = [0]
-        for i, ch in enumerate(text):
-            if ch == "\n":
-                starts.append(i + 1)
+        find, at = text.find, text.find("\n")
+        while at >= 0:  # one C-level search per line, not a Python step per character
+            at += 1
+            starts.append(at)
+            at = find("\n", at)
         self._starts = starts
 
     def position(self, offset: int) -> tuple[int, int]:

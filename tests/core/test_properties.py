@@ -133,3 +133,15 @@ def test_check_never_raises_on_generated_filters(expr):
     text = print_filter(expr)
     for d in fel.check(text, type="BackupJobSession"):
         assert 0 <= d.span.start <= d.span.end <= len(text)
+
+
+@given(st.text(alphabet="ab\n\r ", max_size=40), st.integers(min_value=-3, max_value=45))
+def test_locator_positions_match_a_character_walk(text, offset):
+    """Locator (one str.find per line) against the plain definition: line = 1 + newlines
+    before the offset, column = 1 + characters since the last one (offsets clamped)."""
+    at = max(0, min(offset, len(text)))
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    loc = Locator(text)
+    assert loc.position(offset) == (line, column)
+    assert loc.line_text(line) == text.split("\n")[line - 1]
