@@ -105,12 +105,23 @@ def _items(el: Any) -> list[tuple[str, str]]:
 
 
 def _attributes(el: Any) -> dict[str, str]:
-    """The root attributes of ``el``: namespaced ones by local name, ``xsi:``/``xml:`` ones dropped."""
+    """The root attributes of ``el`` in document order: namespaced ones by local name (a plain
+    attribute of the same name wins), ``xsi:``/``xml:`` ones dropped."""
     attrs = dict(_items(el))
     for k in attrs:
         if k[0] == "{":
-            return {k.rpartition("}")[2]: v for k, v in attrs.items() if not k.startswith("{http://www.w3.org/")}
-    return attrs
+            break
+    else:
+        return attrs
+    out: dict[str, str] = {}
+    for k, v in attrs.items():
+        if k[0] != "{":
+            out[k] = v
+        elif not k.startswith("{http://www.w3.org/"):
+            local = k.rpartition("}")[2]
+            if local not in attrs:
+                out[local] = v
+    return out
 
 
 def generic_value(el: Any) -> Any:
@@ -157,6 +168,46 @@ class _Repeated(list):
 _LINKS: Any = object()
 #: Marker of a child that is not an element (a plan maps its tag to this).
 _SKIP: Any = (None, None)
+#: Tags a plan remembers (hostile bodies may send endless distinct types and tags).
+_PLAN_TAGS = 256
+
+
+class _Plan:
+    """How entities of one type decode, learnt as their tags are met.
+
+    ``steps``: child tag as lxml spells it (``{namespace}Name``) -> (field name, converter):
+    ``coerce_text`` for elements the schema does not know (typed by form), None for the
+    schema's string kinds (the text is kept), :data:`_LINKS` for ``Links``.
+    ``names``: element tag -> field name, for every element tag in ``steps``.
+    ``plain``: the tags of schema fields (string or typed kinds), whose leaves are their text.
+    ``typed``: (field name, converter) of the schema's typed fields of this type."""
+
+    __slots__ = ("type_name", "steps", "names", "plain", "typed")
+
+    def __init__(self, type_name: str | None) -> None:
+        self.type_name = type_name
+        self.steps: dict[Any, tuple[Any, Any]] = {}
+        self.names: dict[str, str] = {}
+        self.plain: set[str] = set()
+        self.typed = tuple((name, conv) for name, conv in _converters_for(type_name).items()
+                           if conv is not None and name != "Links")
+
+    def learn(self, tag: Any) -> tuple[Any, Any]:
+        """The step for ``tag``, remembered for short tags while the plan is small."""
+        name = local_name(tag)
+        if not name:
+            step = _SKIP
+        elif name == "Links":
+            step = (name, _LINKS)
+        else:
+            step = (name, _converters_for(self.type_name).get(name, coerce_text))
+        if len(self.steps) < _PLAN_TAGS and (not isinstance(tag, str) or len(tag) <= 200):
+            self.steps[tag] = step
+            if step[0] is not None:
+                self.names[tag] = step[0]
+                if step[1] is not _LINKS and step[1] is not coerce_text:
+                    self.plain.add(tag)
+        return step
 
 
 @lru_cache(maxsize=256)
@@ -166,51 +217,69 @@ def _converters_for(type_name: str | None) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=256)
-def _plan_for(type_name: str | None) -> dict[Any, tuple[Any, Any]]:
-    """A decoding plan for entities of ``type_name``: child tag as lxml spells it
-    (``{namespace}Name``) -> (field name, converter), filled as tags are met. The converter is
-    ``coerce_text`` for elements the schema does not know (typed by form), None for the
-    schema's string kinds (the text is kept), :data:`_LINKS` for ``Links``."""
-    return {}
-
-
-def _learn(plan: dict[Any, tuple[Any, Any]], tag: Any, type_name: str | None) -> tuple[Any, Any]:
-    """The plan step for ``tag``, remembered for short tags while the plan is small (bounded:
-    hostile bodies may send endless distinct types and tags)."""
-    name = local_name(tag)
-    if not name:
-        step = _SKIP
-    elif name == "Links":
-        step = (name, _LINKS)
-    else:
-        step = (name, _converters_for(type_name).get(name, coerce_text))
-    if len(plan) < 256 and (not isinstance(tag, str) or len(tag) <= 200):
-        plan[tag] = step
-    return step
+def _plan_for(type_name: str | None) -> _Plan:
+    return _Plan(type_name)
 
 
 class XmlEntity(Entity):
     """An entity decoded from its lxml element on first access (see :class:`Entity`).
 
-    Only ``kind`` and the element are set when the page is decoded; ``_load`` sets the other
-    slots (every property of :class:`Entity` calls it first while ``_lazy`` is set)."""
+    Three parts decode separately, each on its first access: the fields (with the ``Links``
+    element found among them), the attributes, and the links. The element is let go once
+    fields and attributes are both decoded (``_lazy`` is None from then on)."""
 
     __slots__ = ()
 
     def __init__(self, el: Any, kind: str) -> None:  # noqa: D107 - no super(): nothing to copy yet
         self.kind = kind
         self._lazy = el
+        self._fields = self._attributes = None
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        fields = self._fields
+        return self._load_fields() if fields is None else fields
+
+    @property
+    def attributes(self) -> dict[str, str]:
+        attrs = self._attributes
+        if attrs is None:
+            attrs = self._attributes = _attributes(self._lazy)
+            if self._fields is not None:
+                self._lazy = None
+        return attrs
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        if self._fields is None:
+            self._load_fields()
+        if self._lazy_links is not None:
+            self._load_links()
+        return self._links
+
+    @property
+    def element(self) -> str | None:
+        if self._fields is None:
+            self._load_fields()
+        return self._element
 
     def _load(self) -> None:
+        if self._fields is None:
+            self._load_fields()
+        if self._attributes is None:
+            self.attributes  # noqa: B018 - decodes them
+
+    def _load_fields(self) -> dict[str, Any]:
         el = self._lazy
-        if el is None:
-            return
-        self._attributes, self._fields, self._lazy_links = _decode_entity(el)
+        fields, self._lazy_links = _decode_fields(el)
         self._links = ()
         tag = el.tag
         name = _local_cache.get(tag)
         self._element = local_name(tag) if name is None else name
-        self._lazy = None
+        self._fields = fields
+        if self._attributes is not None:
+            self._lazy = None
+        return fields
 
     def _load_links(self) -> None:
         links_el = self._lazy_links
@@ -224,37 +293,73 @@ def entity_from_xml(el: Any, kind: str, hints_for: Callable[[str | None], dict[s
     return XmlEntity(el, kind)
 
 
-def _decode_entity(el: Any) -> tuple[dict[str, str], dict[str, Any], Any]:
-    """(attributes, fields, the ``Links`` element or None) of an entity element.
+def _type_name(el: Any) -> str | None:
+    """The entity's ``Type`` attribute as :func:`_attributes` gives it (a plain attribute
+    first, else a namespaced one)."""
+    name = el.get("Type")
+    if name is None and el.attrib:
+        name = _attributes(el).get("Type")
+    return name
 
-    Each child costs one plan lookup by its qualified tag (no local-name split): the plan of
-    the entity's type gives the field name and how to type the text."""
-    attrs = _attributes(el)
-    type_name = attrs.get("Type")
-    plan = _plan_for(type_name)
+
+def _decode_fields(el: Any) -> tuple[dict[str, Any], Any]:
+    """(fields, the ``Links`` element or None) of an entity element.
+
+    The common entity — every child an element the plan of its type has met, no two with
+    the same field name, schema fields as leaves — is read by one dict comprehension (each
+    child: its tag, then its text for a schema field's leaf, else the element itself, set
+    aside); the few set aside (``Links``, elements the schema does not know, nested ones)
+    and the typed fields are then finished in place, so the order stays the document's.
+    Anything else, or a tag not met before, takes :func:`_decode_fields_by_child`."""
+    plan = _plan_for(_type_name(el))
+    names, plain = plan.names, plan.plain
+    aside: list[Any] = []
+    put_aside = aside.append
+    try:
+        fields = {names[tag]: child.text if tag in plain and not len(child) else put_aside(child) or child
+                  for child in el for tag in (child.tag,)}
+    except (KeyError, TypeError):  # a tag not met yet, or not an element
+        return _decode_fields_by_child(el, plan)
+    if len(fields) != len(el):  # a repeated field name
+        return _decode_fields_by_child(el, plan)
+    links = None
+    for child in aside:
+        name, conv = plan.steps[child.tag]
+        if conv is _LINKS:
+            links = child
+            del fields[name]
+        elif conv is coerce_text:  # an element the schema does not know: it may carry attributes
+            fields[name] = generic_value(child) if len(child) or child.attrib else conv(child.text or "")
+        else:  # a schema field with children
+            fields[name] = generic_value(child)
+    for name, conv in plan.typed:
+        value = fields.get(name)
+        if value.__class__ is str:
+            fields[name] = conv(value)
+    return fields, links
+
+
+def _decode_fields_by_child(el: Any, plan: _Plan) -> tuple[dict[str, Any], Any]:
+    """:func:`_decode_fields` child by child, for any entity (repeated elements become lists)."""
+    steps = plan.steps
     by_form = coerce_text
     fields: dict[str, Any] = {}
     links = None
     repeated = False
-    children = el[:]  # one call into lxml for the list of children
-    # Grandchildren not yet accounted for: once those under Links are counted off, 0 means
-    # every other child is a leaf, and no child needs its own len().
-    nested = sum(map(len, children))
-    for child in children:
+    for child in el:
         tag = child.tag
         try:
-            name, conv = plan[tag]
-        except KeyError:
-            name, conv = _learn(plan, tag, type_name)
+            name, conv = steps[tag]
+        except (KeyError, TypeError):
+            name, conv = plan.learn(tag)
         if conv is None:  # a string kind of the schema, or not an element
             if name is None:
                 continue
-            value = generic_value(child) if nested and len(child) else child.text  # empty or xsi:nil: None
+            value = generic_value(child) if len(child) else child.text  # empty or xsi:nil: None
         elif conv is _LINKS:
             links = child
-            nested -= len(child)
             continue
-        elif nested and len(child):
+        elif len(child):
             value = generic_value(child)
         elif conv is by_form:  # an element the schema does not know: it may carry attributes
             value = generic_value(child) if child.attrib else by_form(child.text or "")  # "" -> None
@@ -270,4 +375,4 @@ def _decode_entity(el: Any) -> tuple[dict[str, str], dict[str, Any], Any]:
         for key, value in fields.items():
             if isinstance(value, _Repeated):
                 fields[key] = list(value)
-    return attrs, fields, links
+    return fields, links

@@ -220,7 +220,17 @@ def main(argv: list[str] | None = None) -> int:
     def with_fields(ct: str) -> Callable[[bytes], None]:
         def run(b: bytes) -> None:
             for e in decode_page(b, ct).entities:
-                e.fields
+                for _ in e.fields.values():  # every value read
+                    pass
+        return run
+
+    def with_fields_and_attributes(ct: str) -> Callable[[bytes], None]:
+        def run(b: bytes) -> None:
+            for e in decode_page(b, ct).entities:
+                for _ in e.fields.values():
+                    pass
+                for _ in e.attributes.values():
+                    pass
         return run
 
     def everything(ct: str) -> Callable[[bytes], None]:
@@ -238,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [
         ("XML: decode_page (entities decoded lazily)", raw_xml, lazy("application/xml"), xml_pages),
         ("XML: decode_page + every entity's fields", raw_xml, with_fields("application/xml"), xml_pages),
+        ("XML: … + every entity's attributes", raw_xml, with_fields_and_attributes("application/xml"), xml_pages),
         ("XML: decode_page + fields + links (all)", raw_xml, everything("application/xml"), xml_pages),
         ("JSON: decode_page (entities decoded lazily)", raw_json, lazy("application/json"), json_pages),
         ("JSON: decode_page + everything", raw_json, everything("application/json"), json_pages),

@@ -91,10 +91,18 @@ def links_from_xml(el: Any) -> tuple[Link, ...]:
 
 
 def attributes(el: Any) -> dict[str, str]:
+    """Namespaced attributes by local name; a plain attribute of the same name wins (a decision
+    made with the lazy attributes: before it, the later of the two in the document won)."""
     attrs = dict(el.attrib)
     for k in attrs:
         if k[0] == "{":
-            return {k.rpartition("}")[2]: v for k, v in attrs.items() if not k.startswith("{http://www.w3.org/")}
+            out = {}
+            for k2, v in attrs.items():
+                local = k2.rpartition("}")[2]
+                if k2.startswith("{http://www.w3.org/") or (k2[0] == "{" and local in attrs):
+                    continue
+                out[local] = v
+            return out
     return attrs
 
 
