@@ -9,10 +9,9 @@ rule selection and ``fel: noqa`` directives.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 
-from ..diagnostics import Diagnostic, Fix
+from ..diagnostics import Diagnostic, Fix, Locator
 from ..span import Span
 from .candidate import HOLE, PLAIN, Candidate
 from .classify import Target, classify
@@ -202,22 +201,6 @@ def _shift(d: Diagnostic, delta: int) -> Diagnostic:
     return Diagnostic(d.code, d.name, d.severity, d.message, span, d.hint, fix, d.expected)
 
 
-class _Lines:
-    __slots__ = ("starts",)
-
-    def __init__(self, text: str) -> None:
-        starts = [0]
-        find = text.find
-        i = find("\n")
-        while i >= 0:
-            starts.append(i + 1)
-            i = find("\n", i + 1)
-        self.starts = starts
-
-    def line(self, offset: int) -> int:
-        return bisect_right(self.starts, offset)
-
-
 def lint_text(source: str, *, path: str | None = None, language: str | None = None,
               settings: Settings | None = None) -> LintResult:
     """Lint a whole file's text. Never raises for any ``str``."""
@@ -235,7 +218,7 @@ def lint_text(source: str, *, path: str | None = None, language: str | None = No
     else:
         cands = _split_lines(extract(source, language, comments=settings.comments, comment_spans=comment_spans))
         noqa.restrict(source, comment_spans)
-    lines = _Lines(source) if noqa.directives else None
+    lines = Locator(source) if noqa.directives else None
     out: list[Diagnostic] = []
     em = settings.em_version
     memo: dict = {}  # scripts repeat the same query string
@@ -267,9 +250,10 @@ def lint_text(source: str, *, path: str | None = None, language: str | None = No
         if lines is None:
             out.extend(fds)
             continue
-        extra = tuple(lines.line(o) for o in cand.noqa_offsets)
+        line_of = lines.position
+        extra = tuple(line_of(o)[0] for o in cand.noqa_offsets)
         for fd in fds:
-            if not noqa.suppressed(fd, (lines.line(fd.span.start), *extra)):
+            if not noqa.suppressed(fd, (line_of(fd.span.start)[0], *extra)):
                 out.append(fd)
     if noqa.directives:
         out.extend(u for u in noqa.unused(lambda c: c in enabled) if u.code in enabled)

@@ -7,11 +7,10 @@ nothing are reported as FEL490 (unused-noqa), as are unknown codes in them.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from .. import codes
-from ..diagnostics import Diagnostic, make
+from ..diagnostics import Diagnostic, Locator, make
 from ..span import Span
 from .rules_url import UNUSED_NOQA
 
@@ -35,11 +34,9 @@ def find_directives(source: str) -> dict[int, Directive]:
     out: dict[int, Directive] = {}
     if "noqa" not in source.lower():
         return out
-    starts = [0]
-    for m in re.finditer("\n", source):
-        starts.append(m.end())
+    line_of = Locator(source).position
     for m in _DIRECTIVE.finditer(source):
-        line = bisect_right(starts, m.start())
+        line = line_of(m.start())[0]
         found = None
         if m.group("codes"):
             base = m.start("codes")
