@@ -102,10 +102,14 @@ def encode_params(params: list[tuple[str, str]]) -> str:
 
 #: Text made only of unreserved characters and these: ``quote`` escapes them one by one below.
 _OTHER = re.compile(r'[^A-Za-z0-9_.~\-=;,()"<>!: ]').search
+#: Text that ``quote`` leaves as it is (type names, field names, page numbers).
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~\-]*").fullmatch
 
 
 def _quote(text: str) -> str:
     """``quote(text, safe="")``; a filter's usual characters by plain replacement (2-3× faster)."""
+    if _UNRESERVED(text) is not None:
+        return text
     if _OTHER(text) is not None:  # anything else, non-ASCII included
         return quote(text, safe="")
     return (text.replace("=", "%3D").replace(";", "%3B").replace(",", "%2C").replace("(", "%28")
