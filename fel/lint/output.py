@@ -152,11 +152,23 @@ def chunks(results: Iterable[LintResult], fmt: str, *, color: bool = False, tall
         return
     # full, concise: the summary line always ends the text, so only trailing blank lines before
     # it would be stripped by render's rstrip — and there are none: it is appended last.
+    # Lines go out in batches (a write per finding cost more than formatting it), bounded so
+    # that a file with a great many findings is still streamed.
     for r in results:
         tally.add(r)
+        batch: list[str] = []
         for line in _text_lines(r, fmt, color):
-            yield line + "\n"
+            batch.append(line)
+            if len(batch) == _BATCH:
+                yield "\n".join(batch) + "\n"
+                batch.clear()
+        if batch:
+            yield "\n".join(batch) + "\n"
     yield tally.summary(fixed()) + "\n"
+
+
+#: Lines of full or concise output per piece :func:`chunks` yields.
+_BATCH = 256
 
 
 # ---- GitHub workflow commands ------------------------------------------------------------------

@@ -58,6 +58,20 @@ def test_streamed_output_equals_the_whole_text(fmt, fixed):
             assert tally.fails(level) == fails(results, level)
 
 
+@pytest.mark.parametrize("fmt", ["concise", "full"])
+@pytest.mark.parametrize("batch", [1, 2, 3])
+def test_batched_lines_equal_the_whole_text(monkeypatch, fmt, batch):
+    """Full and concise lines go out in batches: every batch size gives the same text, and a
+    file with more lines than a batch comes in several pieces."""
+    from fel.lint import output
+    monkeypatch.setattr(output, "_BATCH", batch)
+    pieces = list(chunks(iter(RESULTS), fmt))
+    assert "".join(pieces) == render(RESULTS, fmt) + "\n"
+    lines = sum(1 for r in RESULTS for _ in output._text_lines(r, fmt, False))
+    assert len(pieces) >= -(-lines // batch) + 1  # at least one piece per batch, then the summary
+    assert all(p.endswith("\n") for p in pieces)
+
+
 def test_streamed_full_output_with_colour_equals_the_whole_text():
     assert _streamed(RESULTS, "full", color=True)[0] == render(RESULTS, "full", color=True) + "\n"
 
