@@ -14,7 +14,8 @@ from ..diagnostics import Diagnostic, Fix
 from ..span import Span
 from .ast import Name, Number, Query, Sort
 from .parser import MAX_INPUT, SyntaxProblem, depth_problem, parse_filter, parse_statement
-from .urlinput import KNOWN_PARAMS, Decoded, UrlParts, looks_like_query_string, looks_like_url, split_url
+from .urlinput import (KNOWN_PARAMS, Decoded, UrlParts, identity_decoded, looks_like_query_string, looks_like_url,
+                       read_url_parts)
 
 __all__ = ["Reading", "read", "input_form", "remap_spans"]
 
@@ -108,7 +109,7 @@ _PART_OF = {low: ("sort" if canon in ("sortAsc", "sortDesc") else canon) for low
 
 
 def _read_url(text: str, type_hint: str | None) -> Reading:
-    parts, decoded = split_url(text)
+    parts, decoded = read_url_parts(text)
     diags: list[Diagnostic] = []
     params = parts.params
     first: dict[str, int] = {}  # part -> index of the first parameter giving it
@@ -132,7 +133,11 @@ def _read_url(text: str, type_hint: str | None) -> Reading:
         fparam = params[i]
         if fparam.value.strip():
             filter_span = fparam.value_span
-            expr, fdiags = _parse_decoded_filter(decoded[i])
+            dec = decoded[i]
+            if dec is None:  # nothing was decoded: the value sits in the source as written
+                expr, fdiags = _parse_in_place(fparam.value, fparam.value_span.start)
+            else:
+                expr, fdiags = _parse_decoded_filter(dec)
             if fdiags:
                 diags.extend(fdiags)
     sort = None
@@ -151,16 +156,23 @@ def _read_url(text: str, type_hint: str | None) -> Reading:
     return Reading(text, "url", query, diags, parts)
 
 
+def _parse_in_place(text: str, shift: int):
+    """Parse a filter value that needed no decoding, found at ``shift`` in the source: at its
+    own offset (leading whitespace is insignificant to the grammar), so the spans need no
+    mapping at all."""
+    if shift <= MAX_INPUT - len(text):
+        try:
+            return parse_filter(" " * shift + text), []
+        except SyntaxProblem as err:
+            return None, list(err.diagnostics)
+    return _parse_decoded_filter(identity_decoded(text, shift))
+
+
 def _parse_decoded_filter(dec: Decoded):
     """Parse a decoded filter value; spans (tree and diagnostics) point into the source."""
     shift = dec.shift
     if shift is not None and shift <= MAX_INPUT - len(dec.text):
-        # Nothing was decoded: parse the text at its own offset (leading whitespace is
-        # insignificant to the grammar), so the spans need no mapping at all.
-        try:
-            return parse_filter(" " * shift + dec.text), []
-        except SyntaxProblem as err:
-            return None, list(err.diagnostics)
+        return _parse_in_place(dec.text, shift)
     fn = lambda s: dec.span(s.start, s.end)  # noqa: E731
     try:
         expr = parse_filter(dec.text)

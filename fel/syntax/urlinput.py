@@ -13,15 +13,16 @@ from typing import Sequence
 from ..span import Span
 from .ast import Param
 
-__all__ = ["Decoded", "decode", "looks_like_url", "looks_like_query_string", "split_url", "UrlParts",
-           "KNOWN_PARAMS"]
+__all__ = ["Decoded", "decode", "looks_like_url", "looks_like_query_string", "split_url", "read_url_parts",
+           "identity_decoded", "UrlParts", "KNOWN_PARAMS"]
 
 #: Canonical spelling of the parameters ``/api/query`` knows, by lower-case name.
 KNOWN_PARAMS = {n.lower(): n for n in ("type", "format", "filter", "sortAsc", "sortDesc", "pageSize", "page")}
 
 _HEX = "0123456789abcdefABCDEF"
 _URL_START = re.compile(r"^\s*(?:https?://|/|[\w.~-]*query(?:%3f|\?)|querysvc)", re.IGNORECASE | re.ASCII)
-_QS_START = re.compile(r"^\s*\??(?:" + "|".join(KNOWN_PARAMS) + r")(?:=(?!=)|%3d(?!%3d))", re.IGNORECASE | re.ASCII)
+#: A query string's start (no ``^``: ``match(text, pos, endpos)`` anchors it at ``pos``).
+_QS_START = re.compile(r"\s*\??(?:" + "|".join(KNOWN_PARAMS) + r")(?:=(?!=)|%3d(?!%3d))", re.IGNORECASE | re.ASCII)
 _QS_ENCODED = re.compile(r"\s*(?:%3f)?(?:" + "|".join(KNOWN_PARAMS) + r")%3d", re.IGNORECASE | re.ASCII)
 
 
@@ -210,55 +211,49 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int, int, int, b
     return pieces
 
 
-def _split_params(text: str, start: int, end: int, remap: Decoded | None) -> tuple[list[Param], list[Decoded]]:
+def _split_params(text: str, start: int, end: int,
+                  remap: Decoded | None) -> tuple[list[Param], list[Decoded | None]]:
     """Split ``text[start:end]`` at ``&`` (or ``&amp;``) into decoded parameters and, for
-    each, the offset map of its decoded value."""
+    each, the offset map of its decoded value (None: nothing to decode, see :func:`read_url_parts`)."""
     params: list[Param] = []
-    values: list[Decoded] = []
+    values: list[Decoded | None] = []
     if remap is None and _FAST:
         _split_plain(text, start, end, params, values)
         return params, values
     outer = _make_span if remap is None else remap.span
     for a, b, name_end, value_start, has_eq, name, raw in _pieces(text, start, end):
         if remap is None and "%" not in raw and "+" not in raw:
-            # Nothing to decode (what decode() would return, without its calls).
-            if raw:
-                value = _make_decoded(raw, range(value_start, b), range(value_start + 1, b + 1))
-            else:
-                value = _make_decoded("", (value_start,), (value_start,))
+            value = None if raw else _make_decoded("", (value_start,), (value_start,))
+            text_value = raw
         else:
             value = _compose(decode(raw, value_start), remap)
             if not value.starts:
                 at = outer(value_start, value_start).start
                 value = Decoded("", (at,), (at,))
-        params.append(_make_param(name, value.text, outer(a, b), outer(a, name_end), outer(value_start, b), has_eq))
+            text_value = value.text
+        params.append(_make_param(name, text_value, outer(a, b), outer(a, name_end), outer(value_start, b), has_eq))
         values.append(value)
     return params, values
 
 
-def _split_plain(text: str, start: int, end: int, params: list[Param], values: list[Decoded]) -> None:
+def _split_plain(text: str, start: int, end: int, params: list[Param], values: list[Decoded | None]) -> None:
     """:func:`_split_params` without a remap (the query string was not encoded as a whole):
     the same objects, built inline."""
     new, ss, se = _new, *_span_slots
-    dt, ds, de = _dec_slots
     pn, pv, ps, pns, pvs, peq = _param_slots
+    append_param, append_value = params.append, values.append
     for a, b, name_end, value_start, has_eq, name, raw in _pieces(text, start, end):
         if "%" not in raw and "+" not in raw:
-            value = new(Decoded)
-            dt(value, raw)
-            if raw:
-                ds(value, range(value_start, b))
-                de(value, range(value_start + 1, b + 1))
-            else:
-                ds(value, (value_start,))
-                de(value, (value_start,))
+            value = None if raw else _make_decoded("", (value_start,), (value_start,))
+            text_value = raw
         else:
             value = decode(raw, value_start)
             if not value.starts:
                 value = Decoded("", (value_start,), (value_start,))
+            text_value = value.text
         p = new(Param)
         pn(p, name)
-        pv(p, value.text)
+        pv(p, text_value)
         sp = new(Span); ss(sp, a); se(sp, b)  # noqa: E702
         ps(p, sp)
         sp = new(Span); ss(sp, a); se(sp, name_end)  # noqa: E702
@@ -266,8 +261,16 @@ def _split_plain(text: str, start: int, end: int, params: list[Param], values: l
         sp = new(Span); ss(sp, value_start); se(sp, b)  # noqa: E702
         pvs(p, sp)
         peq(p, has_eq)
-        params.append(p)
-        values.append(value)
+        append_param(p)
+        append_value(value)
+
+
+def identity_decoded(text: str, start: int) -> Decoded:
+    """The :class:`Decoded` of ``text`` found at ``start`` with nothing to decode (what
+    :func:`decode` returns for it)."""
+    if text:
+        return _make_decoded(text, range(start, start + len(text)), range(start + 1, start + len(text) + 1))
+    return _make_decoded("", (start,), (start,))
 
 
 def split_url(text: str) -> tuple[UrlParts, list[Decoded]]:
@@ -276,6 +279,15 @@ def split_url(text: str) -> tuple[UrlParts, list[Decoded]]:
     Returns the parts and, for each parameter, the :class:`Decoded` value (to map spans inside
     a decoded ``filter`` back to the source).
     """
+    parts, values = read_url_parts(text)
+    return parts, [identity_decoded(p.value, p.value_span.start) if v is None else v
+                   for p, v in zip(parts.params, values)]
+
+
+def read_url_parts(text: str) -> tuple[UrlParts, list[Decoded | None]]:
+    """:func:`split_url` for the reader: a value that needed no decoding has None for its
+    :class:`Decoded` (the parameter's ``value`` sits at ``value_span.start`` as written), so
+    no offset map is built for values nobody maps."""
     lead = len(text) - len(text.lstrip())
     end = len(text.rstrip())
     work, remap = text, None
@@ -297,9 +309,9 @@ def split_url(text: str) -> tuple[UrlParts, list[Decoded]]:
         work = remap.text
         end = len(work)
         qpos = work.find("?")
-    if qpos < 0 and looks_like_query_string(work[lead:end]):
+    if qpos < 0 and _QS_START.match(work, lead, end):
         q_start = lead + (1 if work[lead] == "?" else 0)
-        base, path, path_span = None, "", Span(lead, lead)
+        base, path, path_span = None, "", _make_span(lead, lead)
     elif qpos < 0:
         q_start = end
         base, path, path_span = _base_and_path(work, lead, end)
@@ -307,8 +319,10 @@ def split_url(text: str) -> tuple[UrlParts, list[Decoded]]:
         q_start = qpos + 1
         base, path, path_span = _base_and_path(work, lead, qpos)
     params, values = _split_params(work, q_start, end, remap)
-    qspan = Span(q_start, end) if remap is None else remap.span(q_start, end)
-    if remap is not None:
+    if remap is None:
+        qspan = _make_span(q_start, end)
+    else:
+        qspan = remap.span(q_start, end)
         path_span = remap.span(path_span.start, path_span.end)
     return UrlParts(base, path, path_span, tuple(params), qspan, encoded_in_path), values
 
