@@ -70,7 +70,8 @@ def add_connection_arguments(parser: argparse.ArgumentParser, *, many_profiles: 
                       help="environment variable holding the password (never pass a password on the command line)")
     conn.add_argument("--insecure", "-k", action="store_true", help="do not verify the TLS certificate (warns)")
     conn.add_argument("--ca-bundle", metavar="FILE", help="PEM file of CA certificates to trust")
-    conn.add_argument("--timeout", type=float, metavar="S", help="read timeout in seconds (default 60)")
+    conn.add_argument("--timeout", type=finite_number("number of seconds", above_zero=True), metavar="S",
+                      help="read timeout in seconds (default 60)")
     conn.add_argument("--retries", type=whole_number(0), metavar="N",
                       help="retries of a failed idempotent request (default 4; a hung server: at most 1); -v shows them")
     conn.add_argument("--deadline", type=seconds, metavar="S",
@@ -101,7 +102,7 @@ def client_from_args(args: argparse.Namespace, profile: Any, url: str | None, pr
     if ca_bundle and not os.path.isfile(ca_bundle):
         raise ConfigError(f"CA bundle {ca_bundle}: no such file (--ca-bundle or ca_bundle in the profile)")
     timeout = profile.timeout or (5.0, 60.0)
-    if args.timeout:
+    if args.timeout is not None:
         timeout = (min(timeout[0], args.timeout), args.timeout)
     retries = args.retries if args.retries is not None else profile.retries if profile.retries is not None else 4
     deadline = args.deadline if args.deadline is not None else profile.deadline

@@ -134,7 +134,7 @@ def run_fleet(args: argparse.Namespace, text: str) -> int:
 def _options(args: argparse.Namespace, options: dict) -> dict:
     """A server's client options with --timeout, --deadline and --max-pages applied as in a
     one-server ``fel run`` (0 means none for the last two)."""
-    if args.timeout:
+    if args.timeout is not None:
         connect = tuple(options.get("timeout") or (5.0, 60.0))[0]
         options["timeout"] = (min(connect, args.timeout), args.timeout)
     if getattr(args, "deadline", None) is not None:

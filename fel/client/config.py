@@ -74,6 +74,11 @@ class Config:
     exists: bool = False
 
 
+
+def _seconds(value: Any) -> bool:
+    """Whether ``value`` is a finite number of seconds above 0 (TOML also writes inf and nan)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < float("inf")
+
 def config_path(env: Mapping[str, str] | None = None) -> Path:
     """Where the config file is looked for."""
     env = os.environ if env is None else env
@@ -153,13 +158,12 @@ def _profile(path: Path, name: str, body: Any) -> Profile:
         raise ConfigError(f"{where}: format must be Entities or References")
     timeout = body.get("timeout")
     if timeout is not None:
-        if isinstance(timeout, (int, float)) and not isinstance(timeout, bool):
+        if _seconds(timeout):
             timeout = (float(timeout), float(timeout))
-        elif (isinstance(timeout, list) and len(timeout) == 2
-              and all(isinstance(t, (int, float)) and not isinstance(t, bool) and t > 0 for t in timeout)):
+        elif isinstance(timeout, list) and len(timeout) == 2 and all(_seconds(t) for t in timeout):
             timeout = (float(timeout[0]), float(timeout[1]))
         else:
-            raise ConfigError(f"{where}: timeout must be seconds or [connect, read] seconds")
+            raise ConfigError(f"{where}: timeout must be seconds or [connect, read] seconds, each a finite number above 0")
     retries = body.get("retries")
     if retries is not None and (not isinstance(retries, int) or isinstance(retries, bool) or not 0 <= retries <= 100):
         raise ConfigError(f"{where}: retries must be a whole number from 0 to 100")

@@ -198,6 +198,9 @@ def test_profile_retries_and_deadline(tmp_path):
     ("retries = -1", "retries must be a whole number"), ("retries = 'x'", "retries must be a whole number"),
     ("retries = true", "retries must be a whole number"), ("deadline = -3", "deadline must be seconds"),
     ("deadline = 'soon'", "deadline must be seconds"), ("deadline = inf", "deadline must be seconds"),
+    ("timeout = 0", "timeout must be seconds"), ("timeout = -1", "timeout must be seconds"),
+    ("timeout = inf", "timeout must be seconds"), ("timeout = nan", "timeout must be seconds"),
+    ("timeout = [5, inf]", "timeout must be seconds"), ("timeout = [0, 30]", "timeout must be seconds"),
 ])
 def test_bad_profile_retries_and_deadline_are_config_errors(tmp_path, body, words):
     from fel.client.errors import ConfigError
@@ -223,7 +226,8 @@ def test_fel_run_max_pages_stops_and_warns(capsys, monkeypatch, tmp_path):
 
 @pytest.mark.parametrize("argv, words", [
     (["--max-pages", "-1"], "must be >= 0"), (["--retries", "x"], "not a whole number"), (["--deadline", "nan"], "seconds"),
-    (["--deadline", "-2"], "seconds"),
+    (["--deadline", "-2"], "seconds"), (["--timeout", "nan"], "seconds"), (["--timeout", "-1"], "seconds"),
+    (["--timeout", "inf"], "seconds"), (["--timeout", "0"], "above 0"), (["--timeout", "soon"], "not a number of seconds"),
 ])
 def test_fel_run_bad_limits_are_usage_errors(capsys, argv, words):
     from fel.cli import main
