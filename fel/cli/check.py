@@ -31,4 +31,6 @@ def run(args) -> int:
         print(render_text(diags, text, color=use_color(sys.stdout)))
         counts = {s: sum(1 for d in diags if d.severity.value == s) for s in ("error", "warning", "info")}
         print(", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n), file=sys.stderr)
+    else:
+        print("All checks passed.")  # as `fel lint` says it: the input was read and nothing was found
     return 1 if has_errors(diags) else 0

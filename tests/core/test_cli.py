@@ -18,7 +18,9 @@ def run(capsys, *argv):
 
 def test_check_clean_exits_0(capsys):
     code, out, err = run(capsys, "check", "BackupJobSession where Result == Failed")
-    assert code == 0 and out == ""
+    assert code == 0 and out == "All checks passed.\n" and err == ""  # as `fel lint` says it
+    code, out, err = run(capsys, "check", "--format", "json", "BackupJobSession where Result == Failed")
+    assert code == 0 and json.loads(out) == []
 
 
 def test_check_error_exits_1_with_caret(capsys):
