@@ -13,6 +13,13 @@ def add_input_arguments(parser) -> None:
     parser.add_argument("--type", "-t", dest="type", metavar="T", help="query type of a bare EM filter")
 
 
+def add_base_argument(parser) -> None:
+    """``--base``, as ``fel compile`` and ``fel explain`` take it."""
+    parser.add_argument("--base", metavar="URL", default=None,
+                        help="API base URL, normalised as fel run --url is (em → https://em:9398/api/); "
+                             "default: the input URL's own, else https://localhost:9398/api/")
+
+
 def read_text_arg(text: str) -> str:
     if text == "-":
         return sys.stdin.read().rstrip("\n")

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import sys
 
-from ._common import add_input_arguments, read_text_arg, use_color
+from ._common import add_base_argument, add_input_arguments, read_text_arg, use_color
 
 
 def configure(parser) -> None:
     add_input_arguments(parser)
-    parser.add_argument("--base", metavar="URL", default=None,
-                        help="API base URL, normalised as fel run --url is (em → https://em:9398/api/)")
+    add_base_argument(parser)
     parser.add_argument("--tree", action="store_true", help="also print the syntax tree (as the REPL's \\explain)")
 
 
