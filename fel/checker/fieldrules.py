@@ -18,8 +18,8 @@ def check_field_rules(expr: Expr, qtype: QueryType | None, em_version: EmVersion
                       out: list[Diagnostic]) -> None:
     """FEL108 for a filter on a field EM only sorts on; FEL109 for an enum value newer than
     ``em_version`` (no version: no FEL109). Unknown fields are FEL101's business."""
-    if qtype is None:
-        return
+    if qtype is None or (em_version is None and not _has_sort_only(qtype)):
+        return  # nothing to find: without a version only sort-only fields are reported
     for node in walk(expr):
         if isinstance(node, Comparison):
             values = (node.value,)
@@ -49,3 +49,15 @@ def check_field_rules(expr: Expr, qtype: QueryType | None, em_version: EmVersion
                                 hint=f"values in {em_version}: " + ", ".join(
                                     v for v in field.enum if (field.value_since(v) is None
                                                               or parse_version(field.value_since(v)) <= em_version))))
+
+
+#: Per query type name: (the type, whether any of its fields is sort-only).
+_SORT_ONLY: dict[str, tuple[QueryType, bool]] = {}
+
+
+def _has_sort_only(qtype: QueryType) -> bool:
+    """Whether a field of ``qtype`` is sort-only (a table built on first use per type)."""
+    known = _SORT_ONLY.get(qtype.name)
+    if known is None or known[0] is not qtype:  # another schema object: decide again
+        known = _SORT_ONLY[qtype.name] = (qtype, any(f.sort_only for f in qtype.fields))
+    return known[1]

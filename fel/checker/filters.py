@@ -14,6 +14,12 @@ from .values import (MAX_TIME_OFFSET, canonical_datetime, is_decimal, is_integer
 __all__ = ["check_filter"]
 
 _AND_WORDS = {"and", "&", "&&"}
+# The kinds as module constants (an enum member read through its class costs a lookup each).
+_DATETIME, _ENUM, _BOOLEAN, _INTEGER, _DECIMAL, _UID = (Kind.DATETIME, Kind.ENUM, Kind.BOOLEAN, Kind.INTEGER,
+                                                        Kind.DECIMAL, Kind.UID)
+#: Operators that need an ordered kind (FEL210), and the kinds without an order (``Kind.ordered``).
+_ORDERING_OPS = frozenset(("<", "<=", ">", ">="))
+_UNORDERED = tuple(k for k in Kind if not k.ordered)
 _OR_WORDS = {"or", "||"}
 
 
@@ -116,7 +122,7 @@ def _check_comparison(node: Comparison, qtype: QueryType | None, source: str, em
         out.append(make("FEL005", node.op_span, "`=` is not an EM comparison; equality is `==`",
                         fix=Fix(node.op_span, "==", "replace `=` with `==`")))
     field = _resolve_field(node.field, qtype, out)
-    if field is not None and node.op in ("<", "<=", ">", ">=") and not field.ordered:
+    if field is not None and node.op in _ORDERING_OPS and field.kind in _UNORDERED:
         out.append(make("FEL210", node.op_span,
                         f"`{node.op}` on {field.name}, a {field.kind.value} field, has no meaningful order",
                         hint="compare with `==` or `!=`"))
@@ -148,12 +154,12 @@ def _check_value(node, field: Field | None, value: Value, source: str, em_mode: 
     if field is None:
         return
     kind = field.kind
-    if kind is Kind.DATETIME:
+    if kind is _DATETIME:
         _check_datetime(field, value, em_mode, out)
     elif not em_mode and not value.quoted and parse_time_expr(text):
         out.append(make("FEL212", value.span, f"`{text}` is compared with {field.name}, which is not a DateTime; "
                         "it stays a literal string"))
-    if kind is Kind.ENUM:
+    if kind is _ENUM:
         canon = field.canonical_enum(text)
         if canon is None:
             sugg = suggest(text, field.enum)
@@ -163,7 +169,7 @@ def _check_value(node, field: Field | None, value: Value, source: str, em_mode: 
         elif canon != text and not field.documented_spelling(text):
             out.append(make("FEL209", value.span, f"the documented spelling is `{canon}`",
                             fix=Fix(value.span, canon, f"write `{canon}`")))
-    elif kind is Kind.BOOLEAN:
+    elif kind is _BOOLEAN:
         b = parse_bool(text)
         if b is None:
             out.append(make("FEL207", value.span, f"{field.name} is a Boolean; `{text}` is not `true` or `false`",
@@ -172,12 +178,12 @@ def _check_value(node, field: Field | None, value: Value, source: str, em_mode: 
             canon = "true" if b else "false"
             out.append(make("FEL209", value.span, f"the canonical spelling is `{canon}`",
                             fix=Fix(value.span, canon, f"write `{canon}`")))
-    elif kind is Kind.INTEGER and not is_integer(text):
+    elif kind is _INTEGER and not is_integer(text):
         out.append(make("FEL206", value.span, f"{field.name} is a whole number ({field.doc_type}); `{text}` is not",
                         hint="write digits only, e.g. 107374182400 for 100 GiB"))
-    elif kind is Kind.DECIMAL and not is_decimal(text):
+    elif kind is _DECIMAL and not is_decimal(text):
         out.append(make("FEL206", value.span, f"{field.name} is a number ({field.doc_type}); `{text}` is not"))
-    elif kind is Kind.UID:
+    elif kind is _UID:
         _check_uid(field, value, out)
 
 

@@ -22,6 +22,9 @@ _DT = re.compile(
 )
 
 
+_UTC = timezone.utc
+
+
 @dataclass(frozen=True, slots=True)
 class DateTimeValue:
     """A parsed DateTime literal. ``utc`` is the instant in UTC (naive values read as UTC)."""
@@ -41,18 +44,15 @@ def parse_datetime(text: str) -> DateTimeValue | None:
     """Parse the DateTime forms seen in the wild; None if it is not a date at all (or, once
     converted to UTC, falls outside the years 0001–9999)."""
     m = _DT.match(text.strip())
-    if not m:
+    if m is None:
         return None
+    y, mo, d, sep, h, mi, s, frac, tz = m.groups()
     try:
-        h = int(m.group("h") or 0)
-        mi = int(m.group("mi") or 0)
-        s = int(m.group("s") or 0)
-        frac = m.group("f") or ""
-        micro = int((frac + "000000")[:6]) if frac else 0
-        dt = datetime(int(m.group("y")), int(m.group("mo")), int(m.group("d")), h, mi, s, micro)
+        # Aware from the start (the offset below is subtracted the same way): no replace().
+        dt = datetime(int(y), int(mo), int(d), int(h) if h else 0, int(mi) if mi else 0, int(s) if s else 0,
+                      int((frac + "000000")[:6]) if frac else 0, _UTC)
     except ValueError:
         return None
-    tz = m.group("tz")
     zone = tz.strip() if tz else None
     if zone and zone[0] in "+-":
         sign = 1 if zone[0] == "+" else -1
@@ -63,8 +63,7 @@ def parse_datetime(text: str) -> DateTimeValue | None:
         except OverflowError:  # 0001-01-01T00:00:00+01:00 is in the year 0 in UTC
             return None
         zone = f"{zone[0]}{digits[:2]}:{digits[2:]}"
-    return DateTimeValue(dt.replace(tzinfo=timezone.utc), frac, m.group("h") is not None, zone,
-                         m.group("sep") == " ")
+    return DateTimeValue(dt, frac or "", h is not None, zone, sep == " ")
 
 
 def canonical_datetime(value: DateTimeValue) -> str:

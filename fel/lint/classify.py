@@ -32,6 +32,7 @@ _PARAM_SEP = re.compile(r"&amp;|&")
 _ENDPOINT_ONLY = re.compile(r"(?i)(?:query|querysvc|lookup|lookupsvc)/?(?:\?\s*)?$")
 _VERSION_SEG = re.compile(r"v\d+")
 _ID_SEG = re.compile(r"[0-9a-f-]{36}")
+_HOLE_LOWER = HOLE.lower()
 
 
 def _collections() -> dict[str, str]:
@@ -126,32 +127,31 @@ def classify(cand: Candidate) -> Target | None:
             return Target("statement", Span(0, len(text)), Span(0, 0), None)
         return None
     s, e = ext
-    u = text[s:e]
+    # Positions in ``text`` throughout: the patterns are matched in place, not on slices.
     scheme = port = None
     at = s
-    m = _ORIGIN.match(u)
+    m = _ORIGIN.match(text, s, e)
     if m:
-        scheme = Span(s + m.start(1), s + m.end(1))
+        scheme = Span(m.start(1), m.end(1))
         if m.group(3):
-            port = Span(s + m.start(3), s + m.end(3))
-        at = s + m.end()
-    rest = text[at:e]
-    if scheme is None and _BARE.match(rest):
-        qs = at + (1 if rest.startswith("?") else 0)
+            port = Span(m.start(3), m.end(3))
+        at = m.end()
+    if scheme is None and _BARE.match(text, at, e):
+        qs = at + (1 if text.startswith("?", at) else 0)
         t = Target("query", Span(s, e), Span(at, at), Span(qs, e), None, None, check_start=at)
         if cand.origin in ("literal", "comment") and not _plausible(text, t):
             return None
         return t
-    q = rest.find("?")
+    q = text.find("?", at, e)
     if q < 0:
-        enc = _ENC_QUERY.search(rest)
+        enc = _ENC_QUERY.search(text, at, e)
         if enc is not None:
             return Target("query", Span(s, e), Span(at, e), None, scheme, port,
-                          check_start=at + _last_query_seg(rest[:enc.end() - 3]))
+                          check_start=at + _last_query_seg(text[at:enc.end() - 3]))
         path, query = Span(at, e), None
     else:
-        path = Span(at, at + q)
-        query = Span(at + q + 1, e)
+        path = Span(at, q)
+        query = Span(q + 1, e)
     if cand.origin != "line" and (query is None or not text[query.start:query.end].strip()) \
             and _ENDPOINT_ONLY.search(text, at, e):
         return None  # the endpoint named in passing (``/api/query``, ``query?``), not a query
@@ -190,7 +190,10 @@ def _last_query_seg(ptext: str) -> int:
 
 
 def _path_kind(ptext: str, em_port: bool, has_origin: bool, origin: str) -> str | None:
-    low = ptext.lower().replace(HOLE.lower(), "")
+    low = ptext.lower().replace(_HOLE_LOWER, "")
+    tail = low.rstrip("/")
+    if tail.endswith("query") and (len(tail) == 5 or tail[-6] == "/"):
+        return "query"  # the last segment is `query` (the common case, told without splitting)
     segs = [s for s in low.split("/") if s and s != "#"]
     if not segs:
         return None if not em_port else "resource"
