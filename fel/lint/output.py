@@ -20,6 +20,8 @@ __all__ = ["FORMATS", "render", "chunks", "Tally", "rows", "sarif", "github", "s
 FORMATS = ("full", "concise", "json", "sarif", "github")
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _GH_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+_ERROR, _WARNING, _INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+_SEVERITY_WORD = {s: s.value for s in Severity}
 
 
 def _rows_of(r: LintResult) -> Iterator[dict]:
@@ -50,13 +52,28 @@ class Tally:
         self.worst = -1  # highest severity rank seen
 
     def add(self, result: LintResult) -> None:
-        counts = self.counts
+        # Counted in locals, then added once per file.
+        errors = warnings = others = fixable = 0
         for d in result.diagnostics:
-            counts[d.severity] += 1
-            if d.fix is not None and d.fix.safe:
-                self.fixable += 1
-            if d.severity.rank > self.worst:
-                self.worst = d.severity.rank
+            sev = d.severity
+            if sev is _ERROR:
+                errors += 1
+            elif sev is _WARNING:
+                warnings += 1
+            else:
+                others += 1
+            fix = d.fix
+            if fix is not None and fix.safe:
+                fixable += 1
+        if not (errors or warnings or others):
+            return
+        counts = self.counts
+        for sev, n in ((_ERROR, errors), (_WARNING, warnings), (_INFO, others)):
+            if n:
+                counts[sev] += n
+                if sev.rank > self.worst:
+                    self.worst = sev.rank
+        self.fixable += fixable
 
     def fails(self, level: Severity) -> bool:
         return self.worst >= level.rank
@@ -104,11 +121,13 @@ def _text_lines(r: LintResult, fmt: str, color: bool) -> Iterator[str]:
     if not r.diagnostics:
         return
     if fmt == "concise":
-        loc = Locator(r.source)
+        position = Locator(r.source).position
+        path = r.path or "-"
         for d in r.diagnostics:
-            line, col = loc.position(d.span.start)
-            mark = "*" if d.fix is not None and d.fix.safe else ""
-            yield f"{r.path or '-'}:{line}:{col}: {d.code}{mark} [{d.severity.value}] {d.message}"
+            line, col = position(d.span.start)
+            fix = d.fix
+            mark = "*" if fix is not None and fix.safe else ""
+            yield f"{path}:{line}:{col}: {d.code}{mark} [{_SEVERITY_WORD[d.severity]}] {d.message}"
     elif not r.source:  # a path that could not be read (FEL491): no source to show
         for d in r.diagnostics:
             yield f"{r.path or '-'}:1:1: {d.severity.value}[{d.code}] {d.message} ({d.name})"
