@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ..span import Span
+from ..syntax.urlinput import make_span
 from .candidate import HOLE, Candidate
 
 __all__ = ["Target", "classify", "EM_PORTS", "COLLECTIONS"]
@@ -120,11 +121,11 @@ def classify(cand: Candidate) -> Target | None:
     """The EM target in ``cand``, or None when it holds nothing EM-shaped."""
     text = cand.text
     if cand.endpoint is not None:
-        return Target(cand.endpoint, Span(0, len(text)), Span(0, 0), Span(0, len(text)))
+        return Target(cand.endpoint, make_span(0, len(text)), make_span(0, 0), make_span(0, len(text)))
     ext = _url_extent(text)
     if ext is None:
         if cand.origin == "line" and text.strip():
-            return Target("statement", Span(0, len(text)), Span(0, 0), None)
+            return Target("statement", make_span(0, len(text)), make_span(0, 0), None)
         return None
     s, e = ext
     # Positions in ``text`` throughout: the patterns are matched in place, not on slices.
@@ -132,13 +133,13 @@ def classify(cand: Candidate) -> Target | None:
     at = s
     m = _ORIGIN.match(text, s, e)
     if m:
-        scheme = Span(m.start(1), m.end(1))
+        scheme = make_span(m.start(1), m.end(1))
         if m.group(3):
-            port = Span(m.start(3), m.end(3))
+            port = make_span(m.start(3), m.end(3))
         at = m.end()
     if scheme is None and _BARE.match(text, at, e):
         qs = at + (1 if text.startswith("?", at) else 0)
-        t = Target("query", Span(s, e), Span(at, at), Span(qs, e), None, None, check_start=at)
+        t = Target("query", make_span(s, e), make_span(at, at), make_span(qs, e), None, None, check_start=at)
         if cand.origin in ("literal", "comment") and not _plausible(text, t):
             return None
         return t
@@ -146,12 +147,12 @@ def classify(cand: Candidate) -> Target | None:
     if q < 0:
         enc = _ENC_QUERY.search(text, at, e)
         if enc is not None:
-            return Target("query", Span(s, e), Span(at, e), None, scheme, port,
+            return Target("query", make_span(s, e), make_span(at, e), None, scheme, port,
                           check_start=at + _last_query_seg(text[at:enc.end() - 3]))
-        path, query = Span(at, e), None
+        path, query = make_span(at, e), None
     else:
-        path = Span(at, q)
-        query = Span(q + 1, e)
+        path = make_span(at, q)
+        query = make_span(q + 1, e)
     if cand.origin != "line" and (query is None or not text[query.start:query.end].strip()) \
             and _ENDPOINT_ONLY.search(text, at, e):
         return None  # the endpoint named in passing (``/api/query``, ``query?``), not a query
@@ -160,10 +161,10 @@ def classify(cand: Candidate) -> Target | None:
                       cand.origin)
     if kind is None:
         if cand.origin == "line":
-            return Target("statement", Span(0, len(text)), Span(0, 0), None)
+            return Target("statement", make_span(0, len(text)), make_span(0, 0), None)
         return None
     check_start = path.start + _last_query_seg(ptext) if kind == "query" else s
-    return Target(kind, Span(s, e), path, query, scheme, port, check_start)
+    return Target(kind, make_span(s, e), path, query, scheme, port, check_start)
 
 
 _EM_COMPARISON = re.compile(r"[A-Za-z]\w*(?:==|!=|>=|<=|<|>|%3[dD]%3[dD]|%3[eEcC])")
@@ -183,6 +184,8 @@ def _plausible(text: str, t: Target) -> bool:
 
 
 def _last_query_seg(ptext: str) -> int:
+    if ptext[-10:].lower() == "/api/query":
+        return len(ptext) - 10  # the last match of _QUERY_SEG: nothing longer can end there
     best = None
     for m in _QUERY_SEG.finditer(ptext):
         best = m.start()

@@ -48,7 +48,7 @@ def url_rules(text: str, t: Target, em_version: str | None = None) -> list[Diagn
         return out
     _origin_rules(text, t, em_version, out)
     ptext = text[t.path.start:t.path.end]
-    for m in _DOUBLE_SLASH.finditer(ptext):
+    for m in (_DOUBLE_SLASH.finditer(ptext) if "//" in ptext else ()):
         span = Span(t.path.start + m.start(), t.path.start + m.end())
         out.append(make("FEL410", span, "empty path segment `//`",
                         hint="does the base URL already end in `/`?", fix=Fix(span, "/", "collapse to one `/`")))

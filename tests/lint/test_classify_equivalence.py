@@ -1,7 +1,8 @@
 """Differential test for ``fel.lint.classify.classify``: the version that matches the URL's parts
-in place (positions in the candidate text, no slices) and tells a path ending in ``/query``
-without splitting it must give exactly the target of the version that sliced (kept here as the
-reference), for every kind of candidate."""
+in place (positions in the candidate text, no slices), tells a path ending in ``/query``
+without splitting it and finds a trailing ``/api/query`` without a regular expression must give
+exactly the target of the version that sliced (kept here as the reference), for every kind of
+candidate."""
 from __future__ import annotations
 
 from hypothesis import given, settings
@@ -43,6 +44,13 @@ def reference_path_kind(ptext: str, em_port: bool, has_origin: bool, origin: str
     return None
 
 
+def reference_last_query_seg(ptext: str) -> int:
+    best = None
+    for m in C._QUERY_SEG.finditer(ptext):
+        best = m.start()
+    return 0 if best is None else best
+
+
 def reference_classify(cand: Candidate) -> C.Target | None:
     """classify as it was: the URL sliced out, its parts matched on the slices."""
     Target = C.Target
@@ -76,7 +84,7 @@ def reference_classify(cand: Candidate) -> C.Target | None:
         enc = C._ENC_QUERY.search(rest)
         if enc is not None:
             return Target("query", Span(s, e), Span(at, e), None, scheme, port,
-                          check_start=at + C._last_query_seg(rest[:enc.end() - 3]))
+                          check_start=at + reference_last_query_seg(rest[:enc.end() - 3]))
         path, query = Span(at, e), None
     else:
         path = Span(at, at + q)
@@ -91,7 +99,7 @@ def reference_classify(cand: Candidate) -> C.Target | None:
         if cand.origin == "line":
             return Target("statement", Span(0, len(text)), Span(0, 0), None)
         return None
-    check_start = path.start + C._last_query_seg(ptext) if kind == "query" else s
+    check_start = path.start + reference_last_query_seg(ptext) if kind == "query" else s
     return Target(kind, Span(s, e), path, query, scheme, port, check_start)
 
 
@@ -120,3 +128,11 @@ def test_classify_equals_the_reference(text, origin, endpoint):
 def test_path_kind_equals_the_reference(segs, em_port, has_origin, origin):
     ptext = "/".join(segs)
     assert C._path_kind(ptext, em_port, has_origin, origin) == reference_path_kind(ptext, em_port, has_origin, origin)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(["/", "api", "API", "Api", "query", "QUERY", "quEry", "%3f", "%3F", "x", "\u0130",
+                                 "\u212a", "\u0131", "apiquery", "/api/query", "/API/Query/", "#"]), max_size=8))
+def test_last_query_seg_equals_the_reference(pieces):
+    ptext = "".join(pieces)
+    assert C._last_query_seg(ptext) == reference_last_query_seg(ptext)
