@@ -224,6 +224,10 @@ def lint_text(source: str, *, path: str | None = None, language: str | None = No
     memo: dict = {}  # scripts repeat the same query string
     #: The same for plain lines: text -> () (no findings) or (file offset, *findings in the file).
     shifted: dict[str, tuple] = {}
+    # Whether ``out`` is already in sort_diagnostics' order, strictly (so nothing in it is a
+    # duplicate): lines come in file order, so it usually is, and the final sort is skipped.
+    ordered = lines is None
+    last: tuple | None = None
     for cand in cands:
         base = cand.base
         if base is not None and not cand.holes and cand.endpoint is None and cand.origin == "line" \
@@ -248,6 +252,13 @@ def lint_text(source: str, *, path: str | None = None, language: str | None = No
         if not fds:
             continue
         if lines is None:
+            if ordered:
+                for fd in fds:
+                    key = (fd.span.start, -fd.severity.rank, fd.code, fd.span.end)
+                    if last is not None and key <= last:
+                        ordered = False
+                        break
+                    last = key
             out.extend(fds)
             continue
         line_of = lines.position
@@ -257,8 +268,9 @@ def lint_text(source: str, *, path: str | None = None, language: str | None = No
                 out.append(fd)
     if noqa.directives:
         out.extend(u for u in noqa.unused(lambda c: c in enabled) if u.code in enabled)
-    from ..diagnostics import sort_diagnostics
-    out = sort_diagnostics(out)
+    if not ordered:
+        from ..diagnostics import sort_diagnostics
+        out = sort_diagnostics(out)
     if any(d.code == "FEL412" for d in out):  # a word once per file is enough
         first = next(d for d in out if d.code == "FEL412")
         out = [d for d in out if d.code != "FEL412" or d is first]
