@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from json.encoder import encode_basestring as _encode_str  # json.dumps' own, for ensure_ascii=False
 from typing import Callable, Iterable, Iterator, Sequence
 
 from .. import codes
@@ -139,9 +140,50 @@ def _text_lines(r: LintResult, fmt: str, color: bool) -> Iterator[str]:
         yield ""
 
 
-def _indent(text: str, prefix: str) -> str:
-    """``text`` (a json.dumps result: no raw newline inside strings) one nesting level deeper."""
-    return prefix + text.replace("\n", "\n" + prefix)
+def _pretty(obj, pad: str = "\n") -> str:
+    """``json.dumps(obj, ensure_ascii=False, indent=2)`` for what findings are made of (dicts
+    with string keys, lists, strings, ints, booleans, None), each scalar written by json's C
+    string encoder or ``int.__repr__`` instead of its pure-Python indenting encoder (three
+    times faster); ``pad`` is the newline and indentation of the current level. Anything
+    else goes to json.dumps itself."""
+    kind = type(obj)
+    if kind is str:
+        return _encode_str(obj)
+    if obj is None:
+        return "null"
+    if obj is True:
+        return "true"
+    if obj is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(obj)
+    if kind is dict:
+        if not obj:
+            return "{}"
+        inner = pad + "  "
+        parts = []
+        for key, value in obj.items():
+            if type(key) is not str:
+                return _fallback(obj, pad)
+            parts.append(inner + _encode_str(key) + ": " + _pretty(value, inner))
+        return "{" + ",".join(parts) + pad + "}"
+    if kind is list:
+        if not obj:
+            return "[]"
+        inner = pad + "  "
+        return "[" + ",".join(inner + _pretty(value, inner) for value in obj) + pad + "]"
+    return _fallback(obj, pad)
+
+
+def _fallback(obj, pad: str) -> str:
+    """json.dumps itself, its lines moved to the current level."""
+    return json.dumps(obj, ensure_ascii=False, indent=2).replace("\n", pad)
+
+
+def _dumps(obj, prefix: str = "") -> str:
+    """``json.dumps(obj, ensure_ascii=False, indent=2)`` with every line after ``prefix`` (its
+    text has no raw newline inside strings), faster."""
+    return prefix + _pretty(obj, "\n" + prefix)
 
 
 def chunks(results: Iterable[LintResult], fmt: str, *, color: bool = False, tally: Tally | None = None,
@@ -156,7 +198,7 @@ def chunks(results: Iterable[LintResult], fmt: str, *, color: bool = False, tall
         for r in results:
             tally.add(r)
             for row in _rows_of(r):
-                yield (",\n" if opened else "[\n") + _indent(json.dumps(row, ensure_ascii=False, indent=2), "  ")
+                yield (",\n" if opened else "[\n") + _dumps(row, "  ")
                 opened = True
         yield "\n]\n" if opened else "[]\n"
         return
@@ -306,7 +348,7 @@ def _sarif_chunks(results: Iterable[LintResult], tally: Tally) -> Iterator[str]:
     for r in results:
         tally.add(r)
         for res in _sarif_results(r, index):
-            yield ("," if opened else "") + "\n" + _indent(json.dumps(res, ensure_ascii=False, indent=2), inner)
+            yield ("," if opened else "") + "\n" + _dumps(res, inner)
             opened = True
     yield ("\n" + outer + "]" if opened else "]") + tail + "\n"
 

@@ -115,3 +115,31 @@ def test_streamed_equals_whole_on_generated_files(files, fmt):
     results = [lint_text("\n".join(lines) + "\n", path=path) for path, lines in files]
     whole = render(results, fmt)
     assert _streamed(results, fmt)[0] == (whole + "\n" if whole else "")
+
+
+# ---- the JSON writer of json and sarif output ---------------------------------------------------
+_JSON_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8),
+                          st.floats(allow_nan=True, allow_infinity=True))
+_JSON_VALUES = st.recursive(
+    _JSON_SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=6), inner, max_size=4),
+                            st.dictionaries(st.integers(), inner, min_size=1, max_size=2)),
+    max_leaves=20)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_JSON_VALUES, st.sampled_from(["", "  ", "      "]))
+def test_json_writer_equals_json_dumps(value, prefix):
+    """output._dumps writes exactly what json.dumps(indent=2) writes, every line after the
+    prefix (strings, numbers, nesting, empty containers, keys json must convert)."""
+    from fel.lint.output import _dumps
+    expected = prefix + json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + prefix)
+    assert _dumps(value, prefix) == expected
+
+
+def test_json_writer_on_real_rows():
+    from fel.lint.output import _dumps, rows, sarif
+    for row in rows(RESULTS):
+        assert _dumps(row, "  ") == "  " + json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    log = sarif(RESULTS)
+    assert _dumps(log) == json.dumps(log, ensure_ascii=False, indent=2)
