@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic, Fix, Locator
-from ..span import Span
+from ..syntax.urlinput import make_span
 from .candidate import HOLE, PLAIN, Candidate
 from .classify import Target, classify
 from .config import Settings
@@ -168,12 +168,12 @@ def _to_file(d: Diagnostic, cand: Candidate) -> Diagnostic:
     fix = d.fix
     if base is not None:
         # A plain line: the mapping is a constant shift and replacements are written as is.
-        span = Span(d.span.start + base, d.span.end + base)
+        span = make_span(d.span.start + base, d.span.end + base)
         if fix is not None:
             written = cand.quoting.escape(fix.replacement)
             fix = None if written is None else Fix(
-                span if fix.span == d.span else Span(fix.span.start + base, fix.span.end + base), written,
-                fix.description, fix.safe)
+                span if fix.span is d.span or fix.span == d.span
+                else make_span(fix.span.start + base, fix.span.end + base), written, fix.description, fix.safe)
     else:
         span = cand.file_span(d.span)
         if fix is not None:
@@ -193,10 +193,11 @@ def _to_file(d: Diagnostic, cand: Candidate) -> Diagnostic:
 
 def _shift(d: Diagnostic, delta: int) -> Diagnostic:
     """``d`` moved by ``delta`` characters (span and fix)."""
-    span = Span(d.span.start + delta, d.span.end + delta)
+    span = make_span(d.span.start + delta, d.span.end + delta)
     fix = d.fix
     if fix is not None:
-        fix = Fix(span if fix.span == d.span else Span(fix.span.start + delta, fix.span.end + delta),
+        fix = Fix(span if fix.span is d.span or fix.span == d.span
+                  else make_span(fix.span.start + delta, fix.span.end + delta),
                   fix.replacement, fix.description, fix.safe)
     return Diagnostic(d.code, d.name, d.severity, d.message, span, d.hint, fix, d.expected)
 
