@@ -255,11 +255,11 @@ def lint_text(source: str, *, path: str | None = None, language: str | None = No
         if lines is None:
             if ordered:
                 for fd in fds:
-                    key = (fd.span.start, -fd.severity.rank, fd.code, fd.span.end)
-                    if last is not None and key <= last:
+                    rank = (fd.span.start, -fd.severity.rank, fd.code, fd.span.end)
+                    if last is not None and rank <= last:
                         ordered = False
                         break
-                    last = key
+                    last = rank
             out.extend(fds)
             continue
         line_of = lines.position
