@@ -103,10 +103,12 @@ def decode_page(body: bytes, content_type: str | None = None, *, max_body: int |
     return _page_from_json(J.parse_json(body))
 
 
-def _page_from_xml(body: bytes) -> Page:
+def _page_from_xml(body: bytes, root: Any = None) -> Page:
+    """The Page of a QueryResult body (or of its root element, already parsed so)."""
     from .xmlcodec import XmlEntity, links_from_xml, local_name, parse_xml
 
-    root = parse_xml(body)
+    if root is None:
+        root = parse_xml(body, drop_indentation=True)  # the decoders never read a container's text
     name = local_name(root.tag)
     if name != "QueryResult":
         raise DecodeError(f"expected a QueryResult document, got <{name}>")
@@ -187,10 +189,10 @@ def decode_document(body: bytes, content_type: str | None = None, *, max_body: i
     if body_format(body, content_type) == "xml":
         from .xmlcodec import entity_from_xml, local_name, parse_xml
 
-        root = parse_xml(body)
+        root = parse_xml(body, drop_indentation=True)  # the decoders never read a container's text
         name = local_name(root.tag)
         if name == "QueryResult":
-            return _page_from_xml(body)
+            return _page_from_xml(body, root)
         if name in ("EntityReferences", "EntityRefs") or (name.endswith("List") and len(root) and local_name(root[0].tag) in ("Ref", "EntityRef")):
             return Page([entity_from_xml(r, "reference", hints_for) for r in root], format="References")
         return entity_from_xml(root, "entity", hints_for)
