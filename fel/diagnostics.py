@@ -144,7 +144,7 @@ def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
         if d.span.start != at:
             at = d.span.start
             seen.clear()
-        key = (d.code, d.span, d.message)
+        key = (d.code, d.span.end, d.message)  # the start is `at` (no Span hashed: a Python-level __hash__)
         if key not in seen:
             seen.add(key)
             out.append(d)
