@@ -238,9 +238,17 @@ def _converters_for(type_name: str | None) -> dict[str, Any]:
     return {name: CONVERTERS.get(kind) for name, kind in hints_for(type_name).items()}
 
 
-@lru_cache(maxsize=256)
+#: Plans by entity type (bounded: hostile bodies may send endless distinct types).
+_PLANS: dict[str | None, _Plan] = {}
+
+
 def _plan_for(type_name: str | None) -> _Plan:
-    return _Plan(type_name)
+    plan = _PLANS.get(type_name)
+    if plan is None:
+        plan = _Plan(type_name)
+        if len(_PLANS) < 256:
+            _PLANS[type_name] = plan
+    return plan
 
 
 class XmlEntity(Entity):
@@ -255,7 +263,7 @@ class XmlEntity(Entity):
     def __init__(self, el: Any, kind: str) -> None:  # noqa: D107 - no super(): nothing to copy yet
         self.kind = kind
         self._lazy = el
-        self._fields = self._attributes = None
+        self._fields = self._attributes = self._element = None
 
     @property
     def fields(self) -> dict[str, Any]:
@@ -268,7 +276,7 @@ class XmlEntity(Entity):
         if attrs is None:
             attrs = self._attributes = _attributes(self._lazy)
             if self._fields is not None:
-                self._lazy = None
+                self._let_go()
         return attrs
 
     @property
@@ -281,9 +289,10 @@ class XmlEntity(Entity):
 
     @property
     def element(self) -> str | None:
-        if self._fields is None:
-            self._load_fields()
-        return self._element
+        name = self._element
+        if name is None:  # the element is still held
+            name = self._element = _element_name(self._lazy)
+        return name
 
     def _load(self) -> None:
         if self._fields is None:
@@ -292,16 +301,18 @@ class XmlEntity(Entity):
             self.attributes  # noqa: B018 - decodes them
 
     def _load_fields(self) -> dict[str, Any]:
-        el = self._lazy
-        fields, self._lazy_links = _decode_fields(el)
+        fields, self._lazy_links = _decode_fields(self._lazy)
         self._links = ()
-        tag = el.tag
-        name = _local_cache.get(tag)
-        self._element = local_name(tag) if name is None else name
         self._fields = fields
         if self._attributes is not None:
-            self._lazy = None
+            self._let_go()
         return fields
+
+    def _let_go(self) -> None:
+        """Fields and attributes are decoded: keep the element's name, let the element go."""
+        if self._element is None:
+            self._element = _element_name(self._lazy)
+        self._lazy = None
 
     def _load_links(self) -> None:
         links_el = self._lazy_links
@@ -313,6 +324,12 @@ class XmlEntity(Entity):
 def entity_from_xml(el: Any, kind: str, hints_for: Callable[[str | None], dict[str, str | None]] | None = None) -> Entity:
     """One entity element (``<BackupJobSession Type=... UID=...>``) or ``<Ref>``, decoded lazily."""
     return XmlEntity(el, kind)
+
+
+def _element_name(el: Any) -> str:
+    tag = el.tag
+    name = _local_cache.get(tag)
+    return local_name(tag) if name is None else name
 
 
 def _type_name(el: Any) -> str | None:
@@ -333,7 +350,10 @@ def _decode_fields(el: Any) -> tuple[dict[str, Any], Any]:
     aside); the few set aside (``Links``, elements the schema does not know, nested ones)
     and the typed fields are then finished in place, so the order stays the document's.
     Anything else, or a tag not met before, takes :func:`_decode_fields_by_child`."""
-    plan = _plan_for(_type_name(el))
+    type_name = el.get("Type")
+    if type_name is None:
+        type_name = _type_name(el)
+    plan = _PLANS.get(type_name) or _plan_for(type_name)
     names, plain = plan.names, plan.plain
     aside: list[Any] = []
     put_aside = aside.append

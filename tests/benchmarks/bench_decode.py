@@ -17,8 +17,8 @@ Reports, for XML and for JSON bodies of the same entities:
   every entity, next to the size of one page and of all pages.
 
 XML pages are laid out as Enterprise Manager writes them (``--layout em``: indented, five links
-per session, as in Veeam's QueryResult examples and real 13.x answers) or on one line
-(``--layout compact``). Indentation makes the reference parse slower (whitespace nodes) while
+per session, as in Veeam's QueryResult examples and real 13.x answers; ``em-crlf``: the same
+with Windows line ends) or on one line (``--layout compact``). Indentation makes the reference parse slower (whitespace nodes) while
 fel's work per entity stays the same, so the ratios are higher on EM's layout.
 
 Rounds, not pages, alternate: when the reference and fel alternated page by page, the
@@ -99,8 +99,8 @@ def em_layout(body: bytes) -> bytes:
 
 
 def pages(n_pages: int, per_page: int, layout: str = "em") -> tuple[list[bytes], list[bytes]]:
-    """``n_pages`` XML and JSON QueryResult bodies; ``layout``: "em" (indented as EM writes them)
-    or "compact" (one line, four links per session)."""
+    """``n_pages`` XML and JSON QueryResult bodies; ``layout``: "em" (indented as EM writes them),
+    "em-crlf" (the same with CRLF line ends) or "compact" (one line, four links per session)."""
     xml_pages, json_pages = [], []
     for p in range(n_pages):
         items = [entity(p * per_page + k) for k in range(per_page)]
@@ -112,8 +112,10 @@ def pages(n_pages: int, per_page: int, layout: str = "em") -> tuple[list[bytes],
             + f'</BackupJobSessions></Entities><PagingInfo PageNum="{p + 1}" PageSize="{per_page}" PagesCount="{n_pages}">'
             f'<Links><Link Rel="Next" Href="{nxt}" /></Links></PagingInfo></QueryResult>'
         ).encode())
-        if layout == "em":
+        if layout.startswith("em"):
             xml_pages[-1] = em_layout(xml_pages[-1])
+        if layout == "em-crlf":
+            xml_pages[-1] = xml_pages[-1].replace(b"\n", b"\r\n")
         json_pages.append(json.dumps({
             "Entities": {"BackupJobSessions": {"BackupJobSessions": [j for _, j in items]}},
             "PagingInfo": {"PageNum": p + 1, "PageSize": per_page, "PagesCount": n_pages,
@@ -217,8 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages", type=int, default=100)
     ap.add_argument("--per-page", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=7)
-    ap.add_argument("--layout", choices=("em", "compact"), default="em",
-                    help="XML as EM writes it (indented, five links per session; default) or on one line")
+    ap.add_argument("--layout", choices=("em", "em-crlf", "compact"), default="em",
+                    help="XML as EM writes it (indented, five links per session; default), the same with CRLF"
+                         " line ends, or on one line")
     ap.add_argument("--rss-child", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.rss_child:
