@@ -185,9 +185,21 @@ def _esc_attr(text: str) -> str:
     return out.translate(_ATTR_WS) if ("\t" in out or "\n" in out or "\r" in out) else out
 
 
-def _xml(node: Node, out: list[str]) -> None:
+#: EM writes its XML one element per line, four spaces per level (Veeam's real answers).
+_PAD = "    "
+#: Rendered entities and references are cached (the dataset does not change while serving).
+_CACHE = 65536
+
+
+@lru_cache(maxsize=_CACHE)
+def _at_depth(raw: str, depth: int) -> str:
+    """Pre-rendered XML (written at depth 0) moved ``depth`` levels in."""
+    return raw.replace("\n", "\n" + _PAD * depth)
+
+
+def _xml(node: Node, out: list[str], depth: int = 0) -> None:
     if node.raw_xml is not None:
-        out.append(node.raw_xml)
+        out.append(node.raw_xml if depth == 0 else _at_depth(node.raw_xml, depth))
         return
     out.append("<" + node.tag)
     for k, v in node.attrs:
@@ -196,28 +208,34 @@ def _xml(node: Node, out: list[str]) -> None:
         out.append(" />")
         return
     out.append(">")
+    inner = "\n" + _PAD * (depth + 1)
     if node.links is not None:
-        out.append("<Links>")
+        out.append(inner + "<Links>")
         for rel, typ, href, name in node.links:
-            out.append(f'<Link Rel="{rel}"')
+            out.append(inner + _PAD + f'<Link Rel="{rel}"')
             if typ:
                 out.append(f' Type="{typ}"')
             out.append(f' Href="{_esc_attr(href)}"')
             if name is not None:
                 out.append(f' Name="{_esc_attr(name)}"')
             out.append(" />")
-        out.append("</Links>")
+        out.append(inner + "</Links>")
     if node.children:
         for child in node.children:
-            _xml(child, out)
-    elif node.text is not None:
+            out.append(inner)
+            _xml(child, out, depth + 1)
+        out.append("\n" + _PAD * depth)
+    elif node.text is not None:  # a leaf's text stays on its line (it is the value)
         out.append(_esc(format_value(node.text)))
+    elif node.links is not None:
+        out.append("\n" + _PAD * depth)
     out.append(f"</{node.tag}>")
 
 
 def to_xml(node: Node, *, declaration: bool = True) -> str:
-    """The node as an XML document (the caller puts namespace attributes on the root)."""
-    out: list[str] = [XML_DECL] if declaration else []
+    """The node as an XML document, indented as EM writes it (the caller puts namespace
+    attributes on the root)."""
+    out: list[str] = [XML_DECL, "\n"] if declaration else []
     _xml(node, out)
     return "".join(out)
 
@@ -314,9 +332,6 @@ def to_json(root: dict[str, Any] | Node, style: Style, *, top: Iterable[tuple[st
 def _key_fn(style: Style):
     return camel if style.json_case == "camel" else (lambda k: k)
 
-
-#: Rendered entities and references are cached (the dataset does not change while serving).
-_CACHE = 65536
 
 
 @lru_cache(maxsize=_CACHE)

@@ -148,3 +148,43 @@ def test_settings_are_validated():
     for bad in ({"json_case": "snake"}, {"link_style": "v9"}, {"default_page_size": 0}):
         with pytest.raises(ValueError):
             Settings(**bad)
+
+
+def _indentation_problems(text: str, unit: int = 4) -> list[str]:
+    """Lines of an XML body that break EM's layout: one element per line, indented ``unit``
+    spaces per level, a leaf's text on its line (the declaration, if any, on a line of its own)."""
+    problems, depth = [], 0
+    lines = text.splitlines()
+    if lines and lines[0].startswith("<?xml"):
+        lines = lines[1:]
+    for number, line in enumerate(lines, 1):
+        body = line.lstrip(" ")
+        closing = body.startswith("</")
+        if closing:
+            depth -= 1
+        if len(line) - len(body) != unit * depth or not body.startswith("<"):
+            problems.append(f"line {number} at depth {depth}: {line[:80]!r}")
+        opens = not closing and not body.endswith("/>") and f"</{body[1:].split()[0].split('>')[0]}>" not in body
+        if opens:
+            depth += 1
+    return problems
+
+
+@pytest.mark.parametrize("target", [
+    "/api/query?type=BackupJobSession&format=Entities&pageSize=3", "/api/query?type=BackupJobSession&pageSize=3",
+    "/api/query?type=VmRestorePoint&format=Entities&pageSize=2", "/api/backupServers", "/api/jobs?format=Entity",
+    "/api/query?type=Nope", "/api/",
+])
+def test_xml_is_indented_as_em_writes_it(target):
+    """The emulator's XML has the layout of Veeam's real answers: four spaces per level as the
+    real 13.1 QueryResult and 9.5 Error have it (the rule is checked on them too, and on a real
+    13.1 reference page kept with two spaces per level)."""
+    for real, unit in (("query-entities-backupjobsession-13.1.xml", 4), ("error-500-9.5u4.xml", 4),
+                       ("query-refs-paging-13.1.xml", 2)):
+        assert _indentation_problems((FIXTURES / "responses" / real).read_text(), unit) == [], real
+    app = EmulatorApp(Dataset(seed=1, now=NOW), Settings())
+    token = dict(app.handle("POST", "/api/sessionMngr/", {"Authorization": "Basic ZGVtbzpkZW1v"}).headers)[
+        "X-RestSvcSessionId"]
+    r = app.handle("GET", target, {"X-RestSvcSessionId": token})
+    text = r.body.decode("utf-8-sig")
+    assert text.count("\n") >= 3 and _indentation_problems(text) == []
