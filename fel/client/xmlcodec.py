@@ -358,15 +358,15 @@ def _decode_fields(el: Any) -> tuple[dict[str, Any], Any]:
     aside: list[Any] = []
     put_aside = aside.append
     try:
-        fields = {names[tag]: child.text if tag in plain and not len(child) else put_aside(child) or child
+        fields = {names[tag]: child.text if tag in plain and not len(child) else put_aside((tag, child)) or child
                   for child in el for tag in (child.tag,)}
     except (KeyError, TypeError):  # a tag not met yet, or not an element
         return _decode_fields_by_child(el, plan)
     if len(fields) != len(el):  # a repeated field name
         return _decode_fields_by_child(el, plan)
     links = None
-    for child in aside:
-        name, conv = plan.steps[child.tag]
+    for tag, child in aside:  # (lxml makes a new string for every .tag read)
+        name, conv = plan.steps[tag]
         if conv is _LINKS:
             links = child
             del fields[name]
