@@ -224,11 +224,13 @@ class _Plan:
         else:
             step = (name, _converters_for(self.type_name).get(name, coerce_text))
         if len(self.steps) < _PLAN_TAGS and (not isinstance(tag, str) or len(tag) <= 200):
-            self.steps[tag] = step
             if step[0] is not None:
-                self.names[tag] = step[0]
+                # `plain` before `names`: a thread reading a page meanwhile that finds the tag in
+                # `names` finds it in `plain` too (an unknown tag sends it child by child).
                 if step[1] is not _LINKS and step[1] is not coerce_text:
                     self.plain.add(tag)
+                self.names[tag] = step[0]
+            self.steps[tag] = step
         return step
 
 
@@ -365,15 +367,16 @@ def _decode_fields(el: Any) -> tuple[dict[str, Any], Any]:
     if len(fields) != len(el):  # a repeated field name
         return _decode_fields_by_child(el, plan)
     links = None
+    steps = plan.steps
     for tag, child in aside:  # (lxml makes a new string for every .tag read)
-        name, conv = plan.steps[tag]
+        name, conv = steps.get(tag) or plan.learn(tag)
         if conv is _LINKS:
             links = child
             del fields[name]
         elif conv is coerce_text:  # an element the schema does not know: it may carry attributes
             fields[name] = generic_value(child) if len(child) or child.attrib else conv(child.text or "")
-        else:  # a schema field with children
-            fields[name] = generic_value(child)
+        else:  # a schema field with children (the typed fields are converted below)
+            fields[name] = generic_value(child) if len(child) else child.text
     for name, conv in plan.typed:
         value = fields.get(name)
         if value.__class__ is str:

@@ -321,3 +321,34 @@ def test_every_type_decodes_the_same_with_indentation_dropped(name: str, body: b
     for a, b in zip(fast.entities, plain.entities):
         assert (typed(a.fields), typed(a.attributes), a.element, a.links) == (
             typed(b.fields), typed(b.attributes), b.element, b.links)
+
+
+def test_threads_learning_one_plan_decode_alike() -> None:
+    """Threads decoding pages of a type whose plan is still empty (fan-out decodes pages in
+    threads) all get the oracle's entities: a tag being learnt by one thread is never read half
+    learnt by another."""
+    import threading
+
+    from fel.client.xmlcodec import _PLANS
+
+    items = "".join(
+        f'<Item Type="BackupJobSession" Name="n{i}"><Progress>{i}</Progress>'
+        f'<CreationTimeUTC>2025-08-15T20:00:24Z</CreationTimeUTC><JobName>2024</JobName></Item>'
+        for i in range(300))
+    body = f'<QueryResult xmlns="{NS}"><Entities><Items>{items}</Items></Entities></QueryResult>'.encode()
+    want = [(typed(f), typed(a)) for a, f, _, _ in map(ref.decode_entity, parse_xml(body)[0][0])]
+    for round_ in range(5):
+        _PLANS.pop("BackupJobSession", None)
+        got: list = [None] * 8
+        barrier = threading.Barrier(8)
+
+        def work(k: int) -> None:
+            barrier.wait()
+            got[k] = [(typed(e.fields), typed(e.attributes)) for e in decode_page(body, "application/xml").entities]
+
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert all(g == want for g in got), round_
