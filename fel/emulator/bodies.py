@@ -22,7 +22,7 @@ from ..schema import load_schema
 from .links import DownLink
 from .model import Entity
 from .query import QueryPage
-from .render import Node, Style, cached_entity, cached_ref, envelope_attrs, to_json, to_xml
+from .render import Node, Style, cached_entity, cached_ref, envelope_attrs, to_json, to_xml_bytes
 from .templates import template
 
 __all__ = ["Response", "Ctx", "api_root", "query_service", "container", "query_result", "listing",
@@ -80,14 +80,11 @@ class Ctx:
 
     def body(self, node: Node | dict) -> tuple[str, bytes]:
         if self.as_json:
-            text = to_json(node, self.style)
-            ctype = "application/json; charset=utf-8"
+            ctype, data = "application/json; charset=utf-8", to_json(node, self.style).encode("utf-8")
         else:
             if isinstance(node, Node):
                 node.attrs = envelope_attrs() + [a for a in node.attrs if not a[0].startswith("xmlns")]
-            text = to_xml(node)
-            ctype = "application/xml; charset=utf-8"
-        data = text.encode("utf-8")
+            ctype, data = "application/xml; charset=utf-8", to_xml_bytes(node)
         return ctype, (b"\xef\xbb\xbf" + data if self.style.bom else data)
 
     def ok(self, node: Node | dict, status: int = 200) -> Response:

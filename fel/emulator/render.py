@@ -20,7 +20,7 @@ from .links import DOWN_LINKS
 from .model import Entity, format_value
 from .templates import NS, TNode, template
 
-__all__ = ["Node", "Style", "entity_node", "ref_node", "to_xml", "to_json", "camel", "DOWN_LINKS",
+__all__ = ["Node", "Style", "entity_node", "ref_node", "to_xml", "to_xml_bytes", "to_json", "camel", "DOWN_LINKS",
            "XML_DECL", "envelope_attrs", "cached_entity", "cached_ref"]
 
 XML_DECL = '<?xml version="1.0" encoding="utf-8"?>'
@@ -194,12 +194,18 @@ _CACHE = 65536
 @lru_cache(maxsize=_CACHE)
 def _at_depth(raw: str, depth: int) -> str:
     """Pre-rendered XML (written at depth 0) moved ``depth`` levels in."""
-    return raw.replace("\n", "\n" + _PAD * depth)
+    return raw.replace("\n", "\n" + _PAD * depth) if depth else raw
 
 
-def _xml(node: Node, out: list[str], depth: int = 0) -> None:
+@lru_cache(maxsize=_CACHE)
+def _at_depth_utf8(raw: str, depth: int) -> bytes:
+    """:func:`_at_depth` encoded, for :func:`to_xml_bytes`."""
+    return _at_depth(raw, depth).encode("utf-8")
+
+
+def _xml(node: Node, out: list, depth: int = 0, raw_at=_at_depth) -> None:
     if node.raw_xml is not None:
-        out.append(node.raw_xml if depth == 0 else _at_depth(node.raw_xml, depth))
+        out.append(raw_at(node.raw_xml, depth))
         return
     out.append("<" + node.tag)
     for k, v in node.attrs:
@@ -223,7 +229,7 @@ def _xml(node: Node, out: list[str], depth: int = 0) -> None:
     if node.children:
         for child in node.children:
             out.append(inner)
-            _xml(child, out, depth + 1)
+            _xml(child, out, depth + 1, raw_at)
         out.append("\n" + _PAD * depth)
     elif node.text is not None:  # a leaf's text stays on its line (it is the value)
         out.append(_esc(format_value(node.text)))
@@ -238,6 +244,14 @@ def to_xml(node: Node, *, declaration: bool = True) -> str:
     out: list[str] = [XML_DECL, "\n"] if declaration else []
     _xml(node, out)
     return "".join(out)
+
+
+def to_xml_bytes(node: Node) -> bytes:
+    """``to_xml(node).encode("utf-8")``, with every pre-rendered entity taken already encoded:
+    a page of names in several scripts is not encoded as one wide string on every request."""
+    out: list = [XML_DECL, "\n"]
+    _xml(node, out, 0, _at_depth_utf8)
+    return b"".join([p if p.__class__ is bytes else p.encode("utf-8") for p in out])
 
 
 # ------------------------------------------------------------------------------------------

@@ -188,3 +188,19 @@ def test_xml_is_indented_as_em_writes_it(target):
     r = app.handle("GET", target, {"X-RestSvcSessionId": token})
     text = r.body.decode("utf-8-sig")
     assert text.count("\n") >= 3 and _indentation_problems(text) == []
+
+
+@pytest.mark.parametrize("qtype", list(SCHEMA), ids=lambda t: t.name)
+def test_xml_bytes_are_the_encoded_text(ds, qtype):
+    """to_xml_bytes (pre-rendered entities taken already encoded) gives exactly
+    to_xml(...).encode(), for every type's entities and references in a page (names in several
+    scripts included)."""
+    from fel.emulator.render import Node, cached_entity, cached_ref, to_xml_bytes
+
+    ents = ds.entities(qtype.name)[:5]
+    base = "https://em.example:9398/api"
+    for node in (Node("QueryResult", [("xmlns", "urn:x")], None, [Node("Entities", [], None, [
+                     Node("Items", [], None, [cached_entity(e, base, None) for e in ents])])]),
+                 Node("QueryResult", [], None, [Node("Refs", [], None, [cached_ref(e, base, None) for e in ents])]),
+                 entity_node(ents[0], base)):
+        assert to_xml_bytes(node) == to_xml(node).encode("utf-8")
