@@ -35,6 +35,12 @@ def api_target(url: str) -> str:
     return url.split("/api/", 1)[1]
 
 
+def app_token(app) -> str:
+    """The session token of a demo logon on an in-process ``EmulatorApp``."""
+    r = app.handle("POST", "/api/sessionMngr/?v=latest", {"Authorization": "Basic ZGVtbzpkZW1v"})
+    return dict(r.headers)["X-RestSvcSessionId"]
+
+
 def logon(base: str, auth=("demo", "demo"), **kw) -> requests.Session:
     s = requests.Session()
     r = s.post(base + "sessionMngr/?v=latest", auth=auth, **kw)

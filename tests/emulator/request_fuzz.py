@@ -3,13 +3,15 @@
 ``random_request(rng)`` gives ``(method, target, headers)`` as ``http.server`` would hand them
 to ``EmulatorApp.handle``: the target is Latin-1 text (the request line is read as bytes and
 decoded so), headers likewise. ``raw_request(rng)`` gives whole request bytes for the socket
-(broken request lines, Content-Length values, pipelining, truncation). ``check_answer``
-states what every answer must satisfy. Used by tests/emulator/test_hardening.py (a few
+(broken request lines, Content-Length values, pipelining, truncation) and ``send_raw`` sends
+such bytes on a fresh connection and reads the answer. ``check_answer`` states what every
+answer must satisfy. Used by tests/emulator/test_hardening.py (a few
 thousand cases) and tests/fuzz/fuzz_network.py (as many as time allows).
 """
 from __future__ import annotations
 
 import random
+import socket
 
 PIECES = (
     "type=", "Job", "BackupJobSession", "VmRestorePoint", "&", "&amp;", "=", "filter=", "Name==", "Name%3D%3D",
@@ -90,3 +92,26 @@ def check_answer(status: int, body: bytes) -> str | None:
     if status >= 400 and status != 405 and not body:
         return f"status {status} without a body"
     return None
+
+
+def send_raw(port: int, request: bytes, timeout: float = 30) -> bytes:
+    """Send ``request`` on a fresh connection to 127.0.0.1 and read until the server closes it
+    or a complete response head and Content-Length body have arrived."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        try:
+            s.sendall(request)
+            s.shutdown(socket.SHUT_WR)  # nothing more: a cut-short request ends here, not at the idle timeout
+        except OSError:  # the server answered and closed before reading it all: read the answer
+            pass
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                return data
+            data += chunk
+            head, sep, body = data.partition(b"\r\n\r\n")
+            if sep:
+                length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")[1:]
+                               if line.lower().startswith(b"content-length:")), None)
+                if length is not None and len(body) >= length:
+                    return data

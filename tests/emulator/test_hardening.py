@@ -10,7 +10,7 @@ import pytest
 import requests
 from lxml import etree
 
-from emkit import NOW, SEED, logon, q, xml
+from emkit import NOW, SEED, app_token, logon, q, xml
 from fel.emulator import Emulator
 from fel.emulator.app import EmulatorApp
 from fel.emulator.render import Node, to_xml
@@ -21,29 +21,6 @@ TIMEOUT = 30  # generous: a loaded CI machine must not fail these
 def _connect(port: int) -> socket.socket:
     s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
     return s
-
-
-def _raw(port: int, request: bytes) -> bytes:
-    """Send ``request`` on a fresh connection and read until the server closes it or a
-    complete response head and Content-Length body have arrived."""
-    with _connect(port) as s:
-        try:
-            s.sendall(request)
-            s.shutdown(socket.SHUT_WR)  # nothing more: a cut-short request ends here, not at the idle timeout
-        except OSError:  # the server answered and closed before reading it all: read the answer
-            pass
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                return data
-            data += chunk
-            head, sep, body = data.partition(b"\r\n\r\n")
-            if sep:
-                length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")[1:]
-                               if line.lower().startswith(b"content-length:")), None)
-                if length is not None and len(body) >= length:
-                    return data
 
 
 # -- a flood of idle connections ----------------------------------------------------------------
@@ -124,7 +101,7 @@ def test_emulator_bounds_are_checked(bad):
 def test_a_content_length_that_is_not_ascii_digits_is_a_400(value):
     with Emulator(seed=SEED, now=NOW) as em:
         raw = f"POST /api/sessionMngr/?v=latest HTTP/1.1\r\nHost: x\r\nContent-Length: {value}\r\n\r\n"
-        answer = _raw(em.port, raw.encode("utf-8"))
+        answer = send_raw(em.port, raw.encode("utf-8"))
         if value == "":
             assert answer.startswith(b"HTTP/1.1 401")  # an empty value reads as no body
         else:
@@ -138,8 +115,7 @@ def test_a_content_length_that_is_not_ascii_digits_is_a_400(value):
                                     "pageSize=%E0%A5%AB"])
 def test_non_ascii_digits_in_paging_are_refused(params):
     app = EmulatorApp()
-    r = app.handle("POST", "/api/sessionMngr/?v=latest", {"Authorization": "Basic ZGVtbzpkZW1v"})
-    token = dict(r.headers)["X-RestSvcSessionId"]
+    token = app_token(app)
     r = app.handle("GET", f"/api/query?type=Job&{params}", {"X-RestSvcSessionId": token})
     assert r.status == 400, r.body[:300]
     ok = app.handle("GET", "/api/query?type=Job&pageSize=5&page=1", {"X-RestSvcSessionId": token})
@@ -151,8 +127,7 @@ def test_non_ascii_digits_in_paging_are_refused(params):
                                     "pageSize=5%0A"])
 def test_control_characters_in_the_url_are_a_400(params):
     app = EmulatorApp()
-    r = app.handle("POST", "/api/sessionMngr/?v=latest", {"Authorization": "Basic ZGVtbzpkZW1v"})
-    token = dict(r.headers)["X-RestSvcSessionId"]
+    token = app_token(app)
     r = app.handle("GET", f"/api/query?type=Job&{params}", {"X-RestSvcSessionId": token})
     assert r.status == 400 and b"control character" in r.body, r.body[:300]
     ok = app.handle("GET", "/api/query?type=Job&filter=Name==%22a%20b%22&pageSize=5", {"X-RestSvcSessionId": token})
@@ -175,12 +150,7 @@ def test_attribute_values_keep_tabs_and_line_breaks(name):
 # -- malformed requests: always an answer, never a crash --------------------------------------
 import random  # noqa: E402
 
-from request_fuzz import ALLOWED, check_answer, random_request, raw_request  # noqa: E402
-
-
-def _token(app: EmulatorApp) -> str:
-    r = app.handle("POST", "/api/sessionMngr/?v=latest", {"Authorization": "Basic ZGVtbzpkZW1v"})
-    return dict(r.headers)["X-RestSvcSessionId"]
+from request_fuzz import ALLOWED, check_answer, random_request, raw_request, send_raw  # noqa: E402
 
 
 @pytest.mark.parametrize("value", ["Basic \u0665", "Basic ZGVtbzpkZW1v\u00e9", "Basic \u00ff\u00fe", "Basic ////"])
@@ -191,7 +161,7 @@ def test_a_non_ascii_or_broken_authorization_header_is_a_401(value):
 
 def test_three_thousand_random_requests_each_get_a_proper_answer():
     app = EmulatorApp()
-    token = _token(app)
+    token = app_token(app)
     rng = random.Random(1414)
     problems = []
     for _ in range(3000):
@@ -215,7 +185,7 @@ def test_malformed_requests_over_the_socket_each_get_an_answer_or_a_close():
         rng = random.Random(14)
         statuses = []
         for _ in range(150):
-            answer = _raw(em.port, raw_request(rng, token))
+            answer = send_raw(em.port, raw_request(rng, token))
             if answer.startswith(b"HTTP/"):
                 status = int(answer.split(b" ", 2)[1])
                 statuses.append(status)

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from emkit import FIXTURES, NOW, xml
+from emkit import FIXTURES, NOW, app_token, xml
 from fel.emulator.app import EmulatorApp, Settings
 from fel.emulator.dataset import Dataset
 from fel.emulator.render import Style, camel, entity_node, to_json, to_xml
@@ -94,8 +94,7 @@ def test_error_bodies_have_veeams_shape():
 def test_query_result_json_matches_the_real_shape():
     real = json.loads((FIXTURES / "responses" / "query-refs-backupjobsession-10.json").read_text())
     app = EmulatorApp(Dataset(seed=1, now=NOW), Settings())
-    token = dict(app.handle("POST", "/api/sessionMngr/", {"Authorization": "Basic ZGVtbzpkZW1v"}).headers)[
-        "X-RestSvcSessionId"]
+    token = app_token(app)
     r = app.handle("GET", "/api/query?type=BackupJobSession&pageSize=2",
                    {"Accept": "application/json", "X-RestSvcSessionId": token})
     mine = json.loads(r.body)
@@ -183,8 +182,7 @@ def test_xml_is_indented_as_em_writes_it(target):
                        ("query-refs-paging-13.1.xml", 2)):
         assert _indentation_problems((FIXTURES / "responses" / real).read_text(), unit) == [], real
     app = EmulatorApp(Dataset(seed=1, now=NOW), Settings())
-    token = dict(app.handle("POST", "/api/sessionMngr/", {"Authorization": "Basic ZGVtbzpkZW1v"}).headers)[
-        "X-RestSvcSessionId"]
+    token = app_token(app)
     r = app.handle("GET", target, {"X-RestSvcSessionId": token})
     text = r.body.decode("utf-8-sig")
     assert text.count("\n") >= 3 and _indentation_problems(text) == []

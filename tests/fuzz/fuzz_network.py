@@ -50,7 +50,8 @@ from fel.emulator.app import EmulatorApp  # noqa: E402
 
 from hostile_kit import HostileServer  # noqa: E402
 from hostile_modes import EXPECTED, MODES, SLOW_WORK  # noqa: E402
-from request_fuzz import ALLOWED, check_answer, random_request, raw_request  # noqa: E402
+from emkit import app_token  # noqa: E402
+from request_fuzz import ALLOWED, check_answer, random_request, raw_request, send_raw  # noqa: E402
 
 PASSWORD = "fuzz-p4ss:w/rd+é"
 SECRETS = (PASSWORD, base64.b64encode(f"u:{PASSWORD}".encode()).decode(), "dG9rZW4tMTIzNDU2Nzg5")
@@ -156,7 +157,7 @@ class Campaign:
             self.tried["raw-requests"] += 1
             data = raw_request(self.rng, em_token)
             try:
-                answer = _raw(em.port, data)
+                answer = send_raw(em.port, data)
             except OSError as exc:
                 self.fail("raw-request", request=data[:300], problem=repr(exc))
                 continue
@@ -171,21 +172,6 @@ class Campaign:
             self.fail("raw-request", problem=f"the emulator stopped answering: {exc}")
         if not ok:
             self.fail("raw-request", problem="the emulator root did not answer 200")
-
-
-def _raw(port: int, request: bytes) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
-        try:
-            s.sendall(request)
-            s.shutdown(socket.SHUT_WR)
-        except OSError:  # the server answered and closed before it read everything: read the answer
-            pass
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                return data
-            data += chunk
 
 
 # -- once-only measurements --------------------------------------------------------------------
@@ -279,8 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.flood:
         figures["flood"] = flood(args.flood)
     app = EmulatorApp()
-    token = dict(app.handle("POST", "/api/sessionMngr/?v=latest", {"Authorization": "Basic ZGVtbzpkZW1v"}).headers)[
-        "X-RestSvcSessionId"]
+    token = app_token(app)
     end = time.monotonic() + args.minutes * 60
     with Emulator(seed=3, idle_timeout=2) as em:
         s = requests.Session()
