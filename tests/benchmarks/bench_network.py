@@ -14,12 +14,12 @@ Best of ``--repeat`` runs; figures in docs/reliability.md.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "emulator"))  # request_fuzz
 
 from lxml import etree  # noqa: E402
 
@@ -68,20 +68,14 @@ def flood(n: int) -> None:
     import requests
 
     from fel.emulator import Emulator
+    from request_fuzz import idle_connections
 
-    with Emulator(seed=1) as em:
-        code = (f"import socket,sys\ns=[socket.create_connection(('127.0.0.1',{em.port}),timeout=60) for _ in range({n})]\n"
-                "print('open',flush=True)\nsys.stdin.read()\n")
-        proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        try:
-            proc.stdout.readline()
-            started = time.perf_counter()
-            status = requests.get(em.url, timeout=120).status_code
-            print(f"{n} idle connections open: GET /api/ -> {status} in {time.perf_counter() - started:.3f} s"
-                  f" ({em._server.open_connections} served at once, {em._server.evicted} closed to make room)")
-        finally:
-            proc.stdin.close()
-            proc.wait(timeout=60)
+    with Emulator(seed=1) as em, idle_connections(em.port, n) as proc:
+        proc.stdout.readline()
+        started = time.perf_counter()
+        status = requests.get(em.url, timeout=120).status_code
+        print(f"{n} idle connections open: GET /api/ -> {status} in {time.perf_counter() - started:.3f} s"
+              f" ({em._server.open_connections} served at once, {em._server.evicted} closed to make room)")
 
 
 def main(argv: list[str] | None = None) -> int:

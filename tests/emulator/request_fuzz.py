@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import random
 import socket
+import subprocess
+import sys
+from contextlib import contextmanager
+from typing import Iterator
 
 PIECES = (
     "type=", "Job", "BackupJobSession", "VmRestorePoint", "&", "&amp;", "=", "filter=", "Name==", "Name%3D%3D",
@@ -115,3 +119,17 @@ def send_raw(port: int, request: bytes, timeout: float = 30) -> bytes:
                                if line.lower().startswith(b"content-length:")), None)
                 if length is not None and len(body) >= length:
                     return data
+
+
+@contextmanager
+def idle_connections(port: int, n: int) -> Iterator[subprocess.Popen]:
+    """A child process that opens ``n`` connections to 127.0.0.1:``port``, prints ``open`` once
+    they all are, and holds them idle until the block ends (for the flood measurements)."""
+    code = (f"import socket,sys\ns=[socket.create_connection(('127.0.0.1',{port}),timeout=60) for _ in range({n})]\n"
+            "print('open',flush=True)\nsys.stdin.read()\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        yield proc
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=60)

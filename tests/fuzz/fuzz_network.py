@@ -27,7 +27,6 @@ import argparse
 import base64
 import json
 import random
-import socket
 import sys
 import time
 import warnings
@@ -51,7 +50,7 @@ from fel.emulator.app import EmulatorApp  # noqa: E402
 from hostile_kit import HostileServer  # noqa: E402
 from hostile_modes import EXPECTED, MODES, SLOW_WORK  # noqa: E402
 from emkit import app_token  # noqa: E402
-from request_fuzz import ALLOWED, check_answer, random_request, raw_request, send_raw  # noqa: E402
+from request_fuzz import ALLOWED, check_answer, idle_connections, random_request, raw_request, send_raw  # noqa: E402
 
 PASSWORD = "fuzz-p4ss:w/rd+é"
 SECRETS = (PASSWORD, base64.b64encode(f"u:{PASSWORD}".encode()).decode(), "dG9rZW4tMTIzNDU2Nzg5")
@@ -177,31 +176,22 @@ class Campaign:
 # -- once-only measurements --------------------------------------------------------------------
 def flood(n: int) -> dict:
     """``n`` idle connections from another process, then an ordinary query."""
-    import subprocess
-
-    with Emulator(seed=1) as em:
-        code = (f"import socket,sys\ns=[socket.create_connection(('127.0.0.1',{em.port}),timeout=60) for _ in range({n})]\n"
-                "print('open',flush=True)\nsys.stdin.read()\n")
-        proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        try:
-            started = time.monotonic()
-            during = requests.get(em.url, timeout=120).status_code
-            during_s = time.monotonic() - started
-            proc.stdout.readline()
-            opened_s = time.monotonic() - started
-            started = time.monotonic()
-            s = requests.Session()
-            s.post(em.url + "sessionMngr/?v=latest", auth=em.credentials, timeout=120)
-            after = s.get(em.url + "query?type=Job&format=Entities&pageSize=5", timeout=120).status_code
-            after_s = time.monotonic() - started
-            server = em._server
-            return {"idle_connections": n, "answer_during_flood": during, "seconds_during": round(during_s, 3),
-                    "seconds_to_open_all": round(opened_s, 1), "query_with_all_open": after,
-                    "seconds_with_all_open": round(after_s, 3), "open_at_most": server.max_connections,
-                    "evicted": server.evicted}
-        finally:
-            proc.stdin.close()
-            proc.wait(timeout=60)
+    with Emulator(seed=1) as em, idle_connections(em.port, n) as proc:
+        started = time.monotonic()
+        during = requests.get(em.url, timeout=120).status_code
+        during_s = time.monotonic() - started
+        proc.stdout.readline()
+        opened_s = time.monotonic() - started
+        started = time.monotonic()
+        s = requests.Session()
+        s.post(em.url + "sessionMngr/?v=latest", auth=em.credentials, timeout=120)
+        after = s.get(em.url + "query?type=Job&format=Entities&pageSize=5", timeout=120).status_code
+        after_s = time.monotonic() - started
+        server = em._server
+        return {"idle_connections": n, "answer_during_flood": during, "seconds_during": round(during_s, 3),
+                "seconds_to_open_all": round(opened_s, 1), "query_with_all_open": after,
+                "seconds_with_all_open": round(after_s, 3), "open_at_most": server.max_connections,
+                "evicted": server.evicted}
 
 
 def attribute_curve() -> dict:
