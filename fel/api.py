@@ -11,7 +11,7 @@ from threading import Lock
 from .baseurl import normalize_base
 from .checker import check_reading, resolve_version
 from .compiler import Clock, CompiledQuery, compile_checked
-from .compiler import EXPANSION as _EXPANSION, REQUEST_LINE_LIMIT, SHORT_ENOUGH as _SHORT_ENOUGH
+from .compiler import REQUEST_LINE_LIMIT, SHORT_ENOUGH as _SHORT_ENOUGH
 from .diagnostics import Diagnostic, FelError, Severity, make, sort_diagnostics
 from .quickpath import quick
 from .span import Span

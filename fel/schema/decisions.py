@@ -7,6 +7,8 @@ and fields they lack) is in :mod:`fel.schema.additions`.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from .model import Kind
 
 #: REFERENCE §6: the 8 types added after 9.5 U4; every other type existed in 9.5 U4.
