@@ -352,10 +352,7 @@ def _decode_fields(el: Any) -> tuple[dict[str, Any], Any]:
     aside); the few set aside (``Links``, elements the schema does not know, nested ones)
     and the typed fields are then finished in place, so the order stays the document's.
     Anything else, or a tag not met before, takes :func:`_decode_fields_by_child`."""
-    type_name = el.get("Type")
-    if type_name is None:
-        type_name = _type_name(el)
-    plan = _PLANS.get(type_name) or _plan_for(type_name)
+    plan = _plan_for(_type_name(el))
     names, plain = plan.names, plan.plain
     aside: list[Any] = []
     put_aside = aside.append
