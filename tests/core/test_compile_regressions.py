@@ -206,9 +206,10 @@ def test_request_line_warning_for_url_input():
 
 
 def test_expansion_factor_bounds_every_field():
-    """fel.api skips compiling input shorter than (limit - 64) / _EXPANSION characters: no
-    input may expand more. The worst is an `in` list of the shortest values of each field."""
-    from fel import api
+    """fel.api skips compiling input shorter than (limit - 64) / compiler.EXPANSION characters
+    (compiler.SHORT_ENOUGH): no input may expand more. The worst is an `in` list of the
+    shortest values of each field."""
+    from fel import compiler
     from fel.schema import Kind, load_schema
     schema = load_schema()
     worst = 0.0
@@ -224,7 +225,7 @@ def test_expansion_factor_bounds_every_field():
             diags = fel.check(text)
             assert not [d for d in diags if d.severity is Severity.ERROR], (text, diags)
             worst = max(worst, (_request_line(fel.compile(text)) - 64) / len(text))
-    assert worst <= api._EXPANSION, worst
+    assert worst <= compiler.EXPANSION, worst
 
 
 def test_invalid_utf8_on_the_command_line_is_a_diagnostic_not_a_traceback():
