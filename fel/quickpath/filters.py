@@ -14,8 +14,7 @@ from datetime import datetime
 from ..checker.values import (canonical_datetime, is_decimal, is_integer, parse_datetime, parse_time_expr,
                               parse_uid)
 from ..schema import Kind, QueryType
-from ..syntax.fastpath import _BARE as _BARE_TERM, _CLAUSES, _KEYWORD_WORDS, _KEYWORDS, _NAME, _OP, _SEPARATORS
-from ..syntax.fastpath import _STRING as _STRING_TERM, _WS
+from ..syntax.fastpath import _CLAUSES, _KEYWORDS, _SEPARATORS, _TOKEN
 
 __all__ = ["Decline", "scan_filter", "type_table"]
 
@@ -30,9 +29,7 @@ _UTC = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9
 #: or a keyword, with the whitespace around it) as group 1, else the rest of the text as the
 #: last group. ``findall`` therefore reads exactly the tokens repeated ``_TOKEN.match`` calls
 #: read, all in one call, and anything the fast parser would stop at shows as that last group.
-_TOKENS = re.compile(
-    f"({_WS}(?:({_NAME}){_WS}({_OP}){_WS}(?:({_STRING_TERM})|({_BARE_TERM}))|([;,()])"
-    f"|((?i:{'|'.join(_KEYWORD_WORDS)}))\\b){_WS})|([\\s\\S]+)").findall
+_TOKENS = re.compile(f"({_TOKEN.pattern})|([\\s\\S]+)", _TOKEN.flags).findall
 #: Deeper nesting is left to the full path (its limit, MAX_DEPTH, is higher).
 _MAX_GROUPS = 32
 
